@@ -1,0 +1,1 @@
+//! GAN and WGAN training loops (being written).

@@ -1,0 +1,1 @@
+//! Multilayer perceptrons with hand-written backpropagation (being written).
