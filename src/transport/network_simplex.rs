@@ -58,3 +58,12 @@ pub fn emd_between(
     let cost = CostMatrix::between(source, target, ground)?;
     emd(source.weights(), target.weights(), &cost)
 }
+
+/// Estimated peak memory, in bytes, of [`emd_between`] on `n_sources × n_targets` atoms,
+/// so that a caller can refuse a problem before allocating it.
+#[must_use]
+pub fn estimated_bytes(n_sources: usize, n_targets: usize) -> u128 {
+    let arcs = n_sources as u128 * n_targets as u128;
+    // dense costs (8 bytes an arc) plus per-arc solver state (flow and state: 9 bytes)
+    arcs * 17 + (n_sources as u128 + n_targets as u128) * 64
+}
