@@ -14,6 +14,7 @@
 //!
 //! [`wasserstein`] picks the path from the dimension of the data.
 
+pub mod assignment;
 pub mod cost;
 pub mod network_simplex;
 pub mod one_d;
