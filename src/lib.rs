@@ -42,6 +42,7 @@ pub mod divergence;
 pub mod error;
 pub mod gan;
 pub mod measure;
+pub mod models;
 pub mod nn;
 pub mod plotting;
 pub mod transport;

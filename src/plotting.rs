@@ -69,7 +69,7 @@ pub enum Mark {
 /// One curve of a panel.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
-    /// Legend text.
+    /// Legend text; an empty label adds no legend entry.
     pub label: String,
     /// The (x, y) points.
     pub points: Vec<(f64, f64)>,
@@ -311,9 +311,11 @@ fn draw_panel<DB: DrawingBackend>(
                     .map_err(|e| fail(&e))?
             }
         };
-        legend.label(series.label.as_str()).legend(move |(x, y)| {
-            Rectangle::new([(x, y - 4), (x + 16, y + 4)], color.mix(0.8).filled())
-        });
+        if !series.label.is_empty() {
+            legend.label(series.label.as_str()).legend(move |(x, y)| {
+                Rectangle::new([(x, y - 4), (x + 16, y + 4)], color.mix(0.8).filled())
+            });
+        }
     }
 
     chart

@@ -1,0 +1,100 @@
+//! What every experiment binary shares: argument errors as one line with exit code 2, a
+//! progress bar on standard error that `--quiet` hides, and the verdict file.
+//!
+//! Included by each binary with `#[path = "common/cli.rs"] mod cli;`, so the library itself
+//! never prints.
+
+#![allow(dead_code)]
+
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::Path;
+
+/// Parses the command line; `--help` and `--version` print and exit 0, any other problem
+/// prints one line naming it and exits 2.
+pub fn parse<T: clap::Parser>() -> T {
+    match T::try_parse() {
+        Ok(args) => args,
+        Err(error) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                error.kind(),
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+            ) {
+                print!("{error}");
+                std::process::exit(0);
+            }
+            let text = error.to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            fail(first.trim_start_matches("error: "));
+        }
+    }
+}
+
+/// Prints `error: <message>` as one line on standard error and exits with code 2.
+pub fn fail(message: impl std::fmt::Display) -> ! {
+    let name = std::env::args().next().unwrap_or_default();
+    let name = Path::new(&name)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    eprintln!("{name}: error: {}", one_line(&message.to_string()));
+    std::process::exit(2);
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A progress bar over `total` steps on standard error, hidden when `quiet`.
+pub fn progress(total: u64, quiet: bool, what: &str) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    if let Ok(style) =
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed_precise}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(what.to_string());
+    bar
+}
+
+/// One line of the printed report: a check, what was measured, what theory predicts.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Check {
+    /// What is checked.
+    pub name: String,
+    /// The measured value.
+    pub measured: f64,
+    /// The threshold or predicted value it is compared with.
+    pub predicted: f64,
+    /// Whether the check passed.
+    pub pass: bool,
+}
+
+/// Prints the checks as a table and writes them as `<dir>/<stem>.json`; returns whether
+/// all passed.
+pub fn report_checks(checks: &[Check], dir: &Path, stem: &str, seed: u64) -> bool {
+    println!("\nChecks against the theory");
+    for check in checks {
+        let verdict = if check.pass { "PASS" } else { "FAIL" };
+        println!(
+            "  {verdict}  {:<58} measured {:>10.3e}  theory {:>10.3e}",
+            check.name, check.measured, check.predicted
+        );
+    }
+    let all_pass = checks.iter().all(|c| c.pass);
+    let verdict = serde_json::json!({
+        "experiment": stem,
+        "seed": seed,
+        "pass": all_pass,
+        "checks": checks,
+    });
+    let path = dir.join(format!("{stem}.json"));
+    let text = serde_json::to_string_pretty(&verdict).unwrap_or_default();
+    if let Err(error) = std::fs::write(&path, text + "\n") {
+        fail(format!("cannot write {}: {error}", path.display()));
+    }
+    all_pass
+}
