@@ -1,1 +1,68 @@
-//! Multilayer perceptrons with hand-written backpropagation (being written).
+//! Multilayer perceptrons with hand-written backpropagation over a batch.
+//!
+//! A network is a chain of dense layers, each followed by an activation:
+//!
+//! ```text
+//! a₀ = x,   zₗ = Wₗ aₗ₋₁ + bₗ,   aₗ = φₗ(zₗ),   l = 1, …, L,   f(x) = a_L
+//! ```
+//!
+//! A batch of `n` samples is a matrix with one sample **per column** (`dim × n`), so the
+//! forward pass of a layer is one matrix product `Z = W A + b 1ᵀ` and the backward pass is
+//! two (`∂W = Δ Aᵀ`, `∂A = Wᵀ Δ`), computed by nalgebra's `gemm` (matrixmultiply underneath).
+//!
+//! Everything is generic over the float type through [`Float`] (`f32` for speed, `f64` where
+//! an experiment measures gradients many orders of magnitude small).
+//!
+//! - [`activation`]: ReLU, leaky ReLU, tanh, identity;
+//! - [`dense`]: one affine layer with its activation;
+//! - [`mlp`]: the network, its forward and backward passes, [`Gradient`] and the reusable
+//!   [`Workspace`];
+//! - [`loss`]: GAN and WGAN losses from logits, in stable softplus forms;
+//! - [`optim`]: SGD, RMSProp and Adam, and weight clipping.
+//!
+//! # References
+//! D. E. Rumelhart, G. E. Hinton and R. J. Williams, *Learning representations by
+//! back-propagating errors*, Nature 323 (1986).
+
+pub mod activation;
+pub mod dense;
+pub mod loss;
+pub mod mlp;
+pub mod optim;
+
+pub use activation::Activation;
+pub use dense::{Dense, Initialization};
+pub use mlp::{Gradient, Mlp, Workspace};
+pub use optim::{Adam, Optimizer, OptimizerConfig, RmsProp, Sgd};
+
+use nalgebra::RealField;
+
+/// The float types the networks run on: `f32` and `f64`.
+///
+/// A thin layer over nalgebra's `RealField` with lossless conversions to and from `f64`, the
+/// type of every hyperparameter and reported number.
+pub trait Float: RealField + Copy + Default + Send + Sync + 'static {
+    /// Rounds an `f64` to this type.
+    fn of_f64(value: f64) -> Self;
+    /// Widens this value to `f64` (exact for `f32` and `f64`).
+    fn as_f64(self) -> f64;
+}
+
+impl Float for f32 {
+    fn of_f64(value: f64) -> Self {
+        value as f32
+    }
+    fn as_f64(self) -> f64 {
+        f64::from(self)
+    }
+}
+
+impl Float for f64 {
+    fn of_f64(value: f64) -> Self {
+        value
+    }
+    fn as_f64(self) -> f64 {
+        self
+    }
+}
+pub use loss::GeneratorCost;
