@@ -16,6 +16,7 @@
 //!   by a network simplex in any dimension, with plans and dual potentials.
 //! - [`nn`] and [`gan`]: small multilayer perceptrons with hand-written backpropagation, and
 //!   the GAN and WGAN training loops of the papers.
+//! - [`io`]: CSV and NPY readers for point sets, weights and histograms.
 //! - [`plotting`]: figures as PNG and SVG with a font bundled in the binary.
 //!
 //! ## Conventions
@@ -41,6 +42,7 @@
 pub mod divergence;
 pub mod error;
 pub mod gan;
+pub mod io;
 pub mod measure;
 pub mod models;
 pub mod nn;
