@@ -144,7 +144,7 @@ enum Failure {
     #[error("{}: {source}", path.display())]
     Input { path: PathBuf, source: Error },
 
-    #[error("{} has {dim_a} coordinates per point but {} has {dim_b}", a.display(), b.display())]
+    #[error("{} holds points in {dim_a}-D but {} holds points in {dim_b}-D", a.display(), b.display())]
     DimensionMismatch {
         a: PathBuf,
         b: PathBuf,
