@@ -190,6 +190,20 @@ fn two_dimensional_divergences_and_readers_agree() {
     );
 }
 
+#[test]
+fn weights_follow_their_points() {
+    // the same five points, weighted 1..5 in A and 5..1 in B (rows of A are not sorted)
+    let args = |metric| {
+        let files = ["a_2d.csv", "a_2d_fortran.npy"];
+        let weights = ["--weights-a", "w5_up.csv", "--weights-b", "w5_down.csv"];
+        [&[metric][..], &files[..], &weights[..]].concat()
+    };
+    // 0.5 * sum|up/15 - down/15|
+    assert_close(value(&args("tv")), 0.4);
+    // scipy.stats.entropy(up, down)
+    assert_close(value(&args("kl")), 0.5216030673904194);
+}
+
 // ---------------------------------------------------------------------------------------
 // n-D transport
 
