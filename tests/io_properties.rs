@@ -1,0 +1,221 @@
+//! Properties of the CSV and NPY readers and of the estimators behind the `divergence`
+//! command: on any input, a result or a typed error, never a panic; and what is written
+//! is read back exactly.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use gan_divergences::divergence::{
+    jensen_shannon, jensen_shannon_measures, kullback_leibler, kullback_leibler_measures,
+    total_variation, total_variation_measures,
+};
+use gan_divergences::io::{parse_csv, parse_npy, Position, ReadErrorKind, Table};
+use gan_divergences::transport::{wasserstein, wasserstein_1d_samples};
+use gan_divergences::DiscreteMeasure;
+use proptest::prelude::*;
+use std::f64::consts::LN_2;
+
+/// Every table a reader returns has at least one finite value per cell and no hole.
+fn assert_well_formed(table: &Table) {
+    assert!(table.n_rows() > 0 && table.n_cols() > 0);
+    assert_eq!(table.values().len(), table.n_rows() * table.n_cols());
+    assert!(table.values().iter().all(|v| v.is_finite()));
+}
+
+/// An NPY version 1 file with the given header dict and data bytes, padded as NumPy does.
+fn npy_bytes(dict: &str, data: &[u8]) -> Vec<u8> {
+    let mut header = dict.as_bytes().to_vec();
+    while (10 + header.len() + 1) % 64 != 0 {
+        header.push(b' ');
+    }
+    header.push(b'\n');
+    let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+    bytes.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    bytes.extend(header);
+    bytes.extend_from_slice(data);
+    bytes
+}
+
+/// 1 to 30 points of the same dimension (1 to 4), finite coordinates of any magnitude.
+fn points() -> impl Strategy<Value = Vec<Vec<f64>>> {
+    (1usize..=4).prop_flat_map(|dim| {
+        let coordinate = prop_oneof![
+            -1e6..1e6f64,
+            any::<f64>().prop_filter("finite", |v| v.is_finite())
+        ];
+        prop::collection::vec(prop::collection::vec(coordinate, dim), 1..30)
+    })
+}
+
+/// Any f64 at all, with the awkward ones (NaN, ±inf, ±0, huge, tiny) made common.
+fn any_float() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        any::<f64>(),
+        Just(f64::NAN),
+        Just(f64::INFINITY),
+        Just(f64::NEG_INFINITY),
+        Just(0.0),
+        Just(-0.0),
+        Just(f64::MAX),
+        Just(f64::MIN_POSITIVE),
+        -10.0..10.0f64,
+    ]
+}
+
+fn csv_text(rows: &[Vec<f64>], header: bool) -> String {
+    let mut text = String::new();
+    if header {
+        let names: Vec<String> = (0..rows[0].len()).map(|k| format!("x{k}")).collect();
+        text.push_str(&names.join(","));
+        text.push('\n');
+    }
+    for row in rows {
+        let fields: Vec<String> = row.iter().map(|v| format!("{v:?}")).collect();
+        text.push_str(&fields.join(","));
+        text.push('\n');
+    }
+    text
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn csv_reader_takes_any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        if let Ok(table) = parse_csv(bytes.as_slice()) {
+            assert_well_formed(&table);
+        }
+    }
+
+    #[test]
+    fn csv_reader_takes_any_csv_like_text(text in "[0-9a-cxNn ,.\"\r\n+eE-]{0,300}") {
+        if let Ok(table) = parse_csv(text.as_bytes()) {
+            assert_well_formed(&table);
+        }
+    }
+
+    #[test]
+    fn csv_round_trips_exactly(rows in points(), header in any::<bool>()) {
+        let table = parse_csv(csv_text(&rows, header).as_bytes()).unwrap();
+        prop_assert_eq!((table.n_rows(), table.n_cols()), (rows.len(), rows[0].len()));
+        let flat: Vec<f64> = rows.concat();
+        prop_assert_eq!(table.values(), flat.as_slice());
+    }
+
+    #[test]
+    fn csv_names_the_first_non_finite_value(
+        rows in points(),
+        header in any::<bool>(),
+        pick in any::<prop::sample::Index>(),
+        bad in prop_oneof![Just(f64::NAN), Just(f64::INFINITY), Just(f64::NEG_INFINITY)],
+    ) {
+        let mut rows = rows;
+        let dim = rows[0].len();
+        let flat = pick.index(rows.len() * dim);
+        rows[flat / dim][flat % dim] = bad;
+        let found = parse_csv(csv_text(&rows, header).as_bytes());
+        let line = (flat / dim + 1 + usize::from(header)) as u64;
+        let position = Position::Csv { line, column: flat % dim + 1 };
+        prop_assert!(
+            matches!(&found, Err(ReadErrorKind::NonFinite { position: p, .. }) if *p == position),
+            "{:?}", found
+        );
+    }
+
+    #[test]
+    fn npy_reader_takes_any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        if let Ok(table) = parse_npy(&bytes) {
+            assert_well_formed(&table);
+        }
+    }
+
+    #[test]
+    fn npy_reader_takes_any_header(
+        dict in "[{}()\\[\\]'a-z0-9<>|:, ]{0,120}",
+        data in prop::collection::vec(any::<u8>(), 0..64),
+    ) {
+        if let Ok(table) = parse_npy(&npy_bytes(&dict, &data)) {
+            assert_well_formed(&table);
+        }
+    }
+
+    #[test]
+    fn npy_reader_takes_any_shape_and_type(
+        shape in prop::collection::vec(0u64..5, 0..4),
+        descr in prop::sample::select(vec!["<f8", ">f8", "<f4", "<i2", "|u1", "<c8", "|b1", "<M8[s]", "|S3"]),
+        fortran in any::<bool>(),
+        data in prop::collection::vec(any::<u8>(), 0..200),
+    ) {
+        let dims: Vec<String> = shape.iter().map(u64::to_string).collect();
+        let dict = format!(
+            "{{'descr': '{descr}', 'fortran_order': {}, 'shape': ({},), }}",
+            if fortran { "True" } else { "False" },
+            dims.join(", ")
+        );
+        if let Ok(table) = parse_npy(&npy_bytes(&dict, &data)) {
+            assert_well_formed(&table);
+        }
+    }
+
+    #[test]
+    fn npy_round_trips_exactly(rows in points(), fortran in any::<bool>()) {
+        let (n, dim) = (rows.len(), rows[0].len());
+        let data: Vec<u8> = if fortran {
+            (0..dim).flat_map(|j| rows.iter().map(move |r| r[j])).flat_map(f64::to_le_bytes).collect()
+        } else {
+            rows.iter().flatten().flat_map(|v| v.to_le_bytes()).collect()
+        };
+        let order = if fortran { "True" } else { "False" };
+        let dict = format!("{{'descr': '<f8', 'fortran_order': {order}, 'shape': ({n}, {dim}), }}");
+        let table = parse_npy(&npy_bytes(&dict, &data)).unwrap();
+        let flat = rows.concat();
+        prop_assert_eq!(table.values(), flat.as_slice());
+    }
+
+    #[test]
+    fn vector_divergences_take_any_floats(
+        p in prop::collection::vec(any_float(), 0..8),
+        q in prop::collection::vec(any_float(), 0..8),
+    ) {
+        if let Ok(tv) = total_variation(&p, &q) {
+            prop_assert!((0.0..=1.0).contains(&tv));
+        }
+        if let Ok(js) = jensen_shannon(&p, &q) {
+            prop_assert!((0.0..=LN_2).contains(&js));
+        }
+        if let Ok(kl) = kullback_leibler(&p, &q) {
+            prop_assert!(kl >= 0.0, "kl = {}", kl);
+        }
+    }
+
+    #[test]
+    fn measure_estimators_take_any_floats(
+        x in prop::collection::vec(any_float(), 0..8),
+        wx in prop::collection::vec(any_float(), 0..8),
+        y in prop::collection::vec(any_float(), 0..8),
+        wy in prop::collection::vec(any_float(), 0..8),
+    ) {
+        let (Ok(mu), Ok(nu)) = (DiscreteMeasure::on_line(x, Some(&wx)), DiscreteMeasure::on_line(y, Some(&wy))) else {
+            return Ok(());
+        };
+        prop_assert!((0.0..=1.0).contains(&total_variation_measures(&mu, &nu).unwrap()));
+        prop_assert!((0.0..=LN_2).contains(&jensen_shannon_measures(&mu, &nu).unwrap()));
+        prop_assert!(kullback_leibler_measures(&mu, &nu).unwrap() >= 0.0);
+        for p in [1.0, 2.0, 3.5] {
+            // Ok or a typed error; a value is never negative
+            if let Ok((w, _)) = wasserstein(&mu, &nu, p) {
+                prop_assert!(!(w < 0.0), "W{} = {}", p, w);
+            }
+        }
+    }
+
+    #[test]
+    fn sample_transport_takes_any_floats(
+        x in prop::collection::vec(any_float(), 0..8),
+        y in prop::collection::vec(any_float(), 0..8),
+        p in any_float(),
+    ) {
+        if let Ok(w) = wasserstein_1d_samples(&x, &y, p) {
+            prop_assert!(!(w < 0.0), "W = {}", w);
+        }
+    }
+}
