@@ -339,6 +339,15 @@ fn bad_arguments_exit_2_with_one_line() {
         &["w1", "a_1d.csv", "b_1d.csv", "--bin-centers", "centers.csv"],
         &["--histogram"],
     );
+    let centers = [
+        "kl",
+        "h_a.csv",
+        "h_b.npy",
+        "--histogram",
+        "--bin-centers",
+        "centers.csv",
+    ];
+    assert_fails(&centers, &["--bin-centers", "w1"]);
     let both = [
         "tv",
         "h_a.csv",

@@ -293,10 +293,17 @@ fn exponent(cli: &Cli) -> Result<Option<f64>, Failure> {
         (Metric::Wp, Some(p)) => Ok(Some(p)),
         (Metric::Wp, None) => Err(usage("wp needs --p P (see --help)")),
         (_, Some(_)) => Err(usage("--p only applies to wp (see --help)")),
+        _ if cli.bin_centers.is_some() && !is_transport(cli.metric) => Err(usage(
+            "--bin-centers only applies to w1, w2 and wp (see --help)",
+        )),
         (Metric::W1, None) => Ok(Some(1.0)),
         (Metric::W2, None) => Ok(Some(2.0)),
         _ => Ok(None),
     }
+}
+
+fn is_transport(metric: Metric) -> bool {
+    matches!(metric, Metric::W1 | Metric::W2 | Metric::Wp)
 }
 
 // ---------------------------------------------------------------------------------------
