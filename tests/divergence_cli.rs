@@ -472,6 +472,15 @@ fn differing_dimensions_and_lengths_are_refused() {
 }
 
 #[test]
+fn overflowing_distances_are_refused() {
+    // W1 between δ(-1e308) and δ(1e308) is 2e308, beyond f64
+    assert_fails(
+        &["w1", "overflow_a.csv", "overflow_b.csv"],
+        &["w1 overflowed", "rescale"],
+    );
+}
+
+#[test]
 fn bad_weights_are_refused() {
     let with_a = |w: &'static str| ["w1", "a_1d.csv", "b_1d.csv", "--weights-a", w];
     assert_fails(

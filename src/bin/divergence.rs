@@ -198,6 +198,12 @@ enum Failure {
     #[error("{0}")]
     Compute(Error),
 
+    #[error(
+        "{metric} overflowed the range of f64 (a cost |x - y|^p above 1.8e308); \
+         rescale the data or lower p"
+    )]
+    Overflow { metric: &'static str },
+
     #[error("cannot write the result: {kind}")]
     Output { kind: std::io::ErrorKind },
 }
@@ -324,18 +330,13 @@ fn histograms(cli: &Cli, exponent: Option<f64>) -> Result<Report, Failure> {
     let n_bins = p.len();
     let Some(exponent) = exponent else {
         let value = discrete_vectors(cli.metric, &p, &q).map_err(Failure::Compute)?;
-        return Ok(report(cli.metric, value, (n_bins, n_bins, 1), "discrete"));
+        return report(cli.metric, value, (n_bins, n_bins, 1), "discrete");
     };
     let (dim, centers) = bin_centers(cli, n_bins)?;
     let mu = DiscreteMeasure::from_flat(dim, centers.clone(), &p).map_err(input_error(&cli.a))?;
     let nu = DiscreteMeasure::from_flat(dim, centers, &q).map_err(input_error(&cli.b))?;
     let (value, method) = transport_measures(cli, &mu, &nu, exponent)?;
-    Ok(report(
-        cli.metric,
-        value,
-        (n_bins, n_bins, dim),
-        method.name(),
-    ))
+    report(cli.metric, value, (n_bins, n_bins, dim), method.name())
 }
 
 /// Attributes a library error to a file.
@@ -395,7 +396,7 @@ fn samples(cli: &Cli, exponent: Option<f64>) -> Result<Report, Failure> {
     if let (Some(p), true, 1) = (exponent, unweighted, a.n_cols()) {
         let value = transport::wasserstein_1d_samples(a.values(), b.values(), p)
             .map_err(Failure::Compute)?;
-        return Ok(report(cli.metric, value, sizes, Method::Sorted1d.name()));
+        return report(cli.metric, value, sizes, Method::Sorted1d.name());
     }
 
     let (a, weights_a) = sorted_points(a, weights_a, exponent.is_none());
@@ -411,7 +412,7 @@ fn samples(cli: &Cli, exponent: Option<f64>) -> Result<Report, Failure> {
         }
         None => (discrete_measures(cli.metric, &mu, &nu)?, "discrete"),
     };
-    Ok(report(cli.metric, value, sizes, method))
+    report(cli.metric, value, sizes, method)
 }
 
 /// Reads the two sample files at the same time, reporting A's error first.
@@ -602,27 +603,33 @@ fn human_bytes(bytes: u128) -> String {
 // ---------------------------------------------------------------------------------------
 // output
 
+/// The report of a value; an infinite or NaN distance (only possible through overflow,
+/// since a distance between finite points is finite) is refused rather than printed.
 fn report(
     metric: Metric,
     value: f64,
     (n_a, n_b, dim): (usize, usize, usize),
     method: &'static str,
-) -> Report {
+) -> Result<Report, Failure> {
+    let overflowed = value.is_nan() || (value.is_infinite() && is_transport(metric));
+    if overflowed {
+        return Err(Failure::Overflow {
+            metric: metric.name(),
+        });
+    }
     let value = if value.is_finite() {
         JsonValue::Number(value)
-    } else if value.is_nan() {
-        JsonValue::Text("nan")
     } else {
         JsonValue::Text("inf")
     };
-    Report {
+    Ok(Report {
         metric: metric.name(),
         value,
         n_a,
         n_b,
         dim,
         method,
-    }
+    })
 }
 
 fn print_report(report: &Report, json: bool) -> Result<(), Failure> {
