@@ -208,7 +208,6 @@ fn weights_follow_their_points() {
 // n-D transport
 
 #[test]
-#[ignore = "needs the network simplex, still a stub on this branch"]
 fn w1_and_w2_between_2d_samples() {
     // emd_p(a2, b2, 1, 1, 1), equal to scipy.stats.wasserstein_distance_nd(a2, b2)
     assert_close(value(&["w1", "a_2d.csv", "b_2d.npy"]), 1.0070881063960369);
@@ -228,7 +227,7 @@ fn w1_and_w2_between_2d_samples() {
 
 #[test]
 fn oversized_transport_is_refused_up_front() {
-    // estimated_bytes(5, 4) is 916 bytes at the time of writing
+    // estimated_bytes(5, 4) is of the order of a kilobyte, far above 100 bytes
     let limit = [("DIVERGENCE_MEMORY_LIMIT", "100")];
     let needles = ["w1 between 5 and 4 points in 2-D", "needs about", "refused"];
     assert_fails_with_env(&["w1", "a_2d.csv", "b_2d.npy"], &limit, &needles);
@@ -284,7 +283,6 @@ fn histogram_transport_on_positions_and_centers() {
 }
 
 #[test]
-#[ignore = "needs the network simplex, still a stub on this branch"]
 fn histogram_transport_on_2d_centers() {
     // emd_p(c2, c2, ha, hb, 1)
     let args = [
