@@ -237,7 +237,11 @@ fn every_loss_against_finite_differences() {
     worst = worst.max(check_loss("critic", &logits, |v, g| {
         split(v, g, &|r, f, gr, gf| critic_loss(r, f, gr, gf).unwrap())
     }));
-    for cost in [GeneratorCost::Minimax, GeneratorCost::NonSaturating] {
+    for cost in [
+        GeneratorCost::Minimax,
+        GeneratorCost::NonSaturating,
+        GeneratorCost::Wasserstein,
+    ] {
         worst = worst.max(check_loss(cost.name(), &logits, |v, g| {
             generator_loss(cost, v, g).unwrap()
         }));

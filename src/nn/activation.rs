@@ -110,9 +110,7 @@ impl Activation {
         debug_assert_eq!(outputs.len(), grad.len());
         match *self {
             Activation::Relu => grad.iter_mut().zip(outputs).for_each(|(g, &a)| {
-                if a <= T::zero() {
-                    *g = T::zero();
-                }
+                *g = if a > T::zero() { *g } else { T::zero() };
             }),
             Activation::Identity => {}
             _ => grad

@@ -33,7 +33,7 @@
 use crate::error::{Error, Result};
 use crate::nn::Float;
 
-/// Which cost the GAN generator minimises.
+/// Which cost the generator minimises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GeneratorCost {
@@ -43,15 +43,18 @@ pub enum GeneratorCost {
     /// The −log D(G(z)) alternative; its expected gradient is that of
     /// KL(P_g ‖ P_r) − 2 JS(P_g ‖ P_r) (ibid., Theorem 2.5).
     NonSaturating,
+    /// The WGAN cost −E f(G(z)) on a critic's outputs (not logits).
+    Wasserstein,
 }
 
 impl GeneratorCost {
-    /// `minimax` or `non_saturating`.
+    /// `minimax`, `non_saturating` or `wasserstein`.
     #[must_use]
     pub fn name(&self) -> &'static str {
         match self {
             GeneratorCost::Minimax => "minimax",
             GeneratorCost::NonSaturating => "non_saturating",
+            GeneratorCost::Wasserstein => "wasserstein",
         }
     }
 }
@@ -113,6 +116,7 @@ pub fn discriminator_loss<T: Float>(
 /// ```text
 /// Minimax:        L_G = −(1/n) Σ softplus(l),    ∂L_G/∂l = −σ(l)/n
 /// NonSaturating:  L_G =  (1/n) Σ softplus(−l),   ∂L_G/∂l = −σ(−l)/n
+/// Wasserstein:    L_G = −(1/n) Σ f,              ∂L_G/∂f = −1/n
 /// ```
 ///
 /// # Errors
@@ -136,6 +140,7 @@ pub(crate) fn generator_loss_unchecked<T: Float>(
         GeneratorCost::NonSaturating => {
             mean_map(fake_logits, fake_grad, |l| (softplus(-l), -sigmoid(-l)))
         }
+        GeneratorCost::Wasserstein => mean_map(fake_logits, fake_grad, |f| (-f, -T::one())),
     }
 }
 
