@@ -11,16 +11,18 @@ mod cli;
 
 use clap::Parser;
 use gan_divergences::models::parallel_lines::{closed_form, estimate, latents, line_sample};
-use gan_divergences::plotting::{write_csv, Figure, Mark, Panel, Series};
+use gan_divergences::plotting::{write_csv, Figure, LegendPosition, Mark, Panel, Series};
 use gan_divergences::transport::{assignment::optimal_assignment, CostMatrix, GroundCost};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::f64::consts::LN_2;
 use std::path::PathBuf;
 
-/// Largest distance between estimated W and |θ| that counts as reproduced (THEORY.md,
-/// B-Example 1: n = 512 samples, upward bias about 0.025 at θ = 0).
-const W_TOLERANCE: f64 = 0.04;
+/// Largest distance between estimated W and |θ| that counts as reproduced at n = 512
+/// samples (THEORY.md, B-Example 1: upward bias about 0.025 at θ = 0). Other sample sizes
+/// scale it by √(512 / n), the rate at which the empirical W's bias shrinks in 2-D (up to a
+/// log factor).
+const W_TOLERANCE_AT_512: f64 = 0.04;
 
 /// Largest difference between the network simplex and the Hungarian method.
 const SOLVER_AGREEMENT: f64 = 1e-9;
@@ -125,7 +127,7 @@ fn main() {
 
     print_table(&args, &rows);
     write_outputs(&args, &rows);
-    let checks = checks(&rows);
+    let checks = checks(&rows, args.samples);
     if !cli::report_checks(&checks, &args.out, "parallel_lines", args.seed) {
         std::process::exit(1);
     }
@@ -317,6 +319,7 @@ fn earth_mover_panel(rows: &[Row]) -> Panel {
         ],
         y_log: false,
         y_range: Some((-0.02, 1.08)),
+        legend: LegendPosition::UpperMiddle,
     }
 }
 
@@ -358,16 +361,18 @@ fn jensen_shannon_panel(rows: &[Row]) -> Panel {
             Series {
                 label: "common latents".into(),
                 points: rows.iter().map(|r| (r.theta, r.js_common)).collect(),
-                mark: Mark::Dashed,
+                mark: Mark::Rings,
                 color: 2,
             },
         ],
         y_log: false,
         y_range: Some((-0.03, 0.8)),
+        legend: LegendPosition::MiddleRight,
     }
 }
 
-fn checks(rows: &[Row]) -> Vec<cli::Check> {
+fn checks(rows: &[Row], samples: u64) -> Vec<cli::Check> {
+    let w_tolerance = W_TOLERANCE_AT_512 * (512.0 / samples as f64).sqrt();
     let largest = |f: &dyn Fn(&Row) -> f64| rows.iter().map(f).fold(0.0_f64, f64::max);
     let w_error = largest(&|r| (r.mean() - r.theta.abs()).abs());
     let common_error = largest(&|r| (r.common - r.theta.abs()).abs());
@@ -386,8 +391,8 @@ fn checks(rows: &[Row]) -> Vec<cli::Check> {
         cli::Check {
             name: "max |mean W estimate - |theta||".into(),
             measured: w_error,
-            predicted: W_TOLERANCE,
-            pass: w_error <= W_TOLERANCE,
+            predicted: w_tolerance,
+            pass: w_error <= w_tolerance,
         },
         cli::Check {
             name: "max |W (common latents) - |theta||".into(),

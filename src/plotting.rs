@@ -58,6 +58,8 @@ pub enum Mark {
     Dashed,
     /// A filled circle at each point.
     Markers,
+    /// A hollow ring at each point, larger than a marker, so both can share a point.
+    Rings,
     /// A shaded band between `lower` and the series' points as upper edge; `lower` has one
     /// y value per point.
     Band {
@@ -94,6 +96,36 @@ pub struct Panel {
     pub y_log: bool,
     /// Fixed vertical range; `None` fits the data with a margin.
     pub y_range: Option<(f64, f64)>,
+    /// Where the legend goes.
+    pub legend: LegendPosition,
+}
+
+/// Where a panel's legend is drawn, inside the plotting area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LegendPosition {
+    /// Top centre.
+    UpperMiddle,
+    /// Top right.
+    UpperRight,
+    /// Middle of the right edge.
+    MiddleRight,
+    /// Bottom right.
+    #[default]
+    LowerRight,
+    /// Bottom left.
+    LowerLeft,
+}
+
+impl LegendPosition {
+    fn to_plotters(self) -> SeriesLabelPosition {
+        match self {
+            LegendPosition::UpperMiddle => SeriesLabelPosition::UpperMiddle,
+            LegendPosition::UpperRight => SeriesLabelPosition::UpperRight,
+            LegendPosition::MiddleRight => SeriesLabelPosition::MiddleRight,
+            LegendPosition::LowerRight => SeriesLabelPosition::LowerRight,
+            LegendPosition::LowerLeft => SeriesLabelPosition::LowerLeft,
+        }
+    }
 }
 
 /// A row of panels written as PNG and SVG.
@@ -295,6 +327,13 @@ fn draw_panel<DB: DrawingBackend>(
             Mark::Markers => chart
                 .draw_series(points.iter().map(|&p| Circle::new(p, 4, color.filled())))
                 .map_err(|e| fail(&e))?,
+            Mark::Rings => chart
+                .draw_series(
+                    points
+                        .iter()
+                        .map(|&p| Circle::new(p, 7, color.stroke_width(2))),
+                )
+                .map_err(|e| fail(&e))?,
             Mark::Band { lower } => {
                 let lower_points = series
                     .points
@@ -323,7 +362,7 @@ fn draw_panel<DB: DrawingBackend>(
         .label_font((FONT, 13))
         .background_style(WHITE.mix(0.85))
         .border_style(RGBColor(180, 180, 180))
-        .position(SeriesLabelPosition::LowerRight)
+        .position(panel.legend.to_plotters())
         .draw()
         .map_err(|e| fail(&e))?;
     Ok(())
