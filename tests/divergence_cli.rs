@@ -520,3 +520,42 @@ fn bad_weights_are_refused() {
     let hist = ["js", "h_b.npy", "bad_negative_weights.csv", "--histogram"];
     assert_fails(&hist, &["bad_negative_weights.csv", "negative"]);
 }
+
+// ---------------------------------------------------------------------------------------
+// size
+
+/// An NPY file holding a 1-D float64 array.
+fn write_npy_1d(path: &Path, values: impl ExactSizeIterator<Item = f64>) {
+    let mut header = format!(
+        "{{'descr': '<f8', 'fortran_order': False, 'shape': ({},), }}",
+        values.len()
+    )
+    .into_bytes();
+    while (10 + header.len() + 1) % 64 != 0 {
+        header.push(b' ');
+    }
+    header.push(b'\n');
+    let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+    bytes.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    bytes.extend(header);
+    bytes.extend(values.flat_map(f64::to_le_bytes));
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+#[ignore = "slow: writes two 80 MB files and reads 10^7 points a side"]
+fn ten_million_points_a_side() {
+    // a = k/n for k in [0, n), b = k/n for k in [n/2, 3n/2): W1 = 1/2, half the atoms shared
+    let n = 10_000_000usize;
+    let dir = std::env::temp_dir().join(format!("divergence-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (a, b) = (dir.join("a.npy"), dir.join("b.npy"));
+    write_npy_1d(&a, (0..n).map(|k| k as f64 / n as f64));
+    write_npy_1d(&b, (n / 2..n + n / 2).map(|k| k as f64 / n as f64));
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+
+    assert!((value(&["w1", a, b]) - 0.5).abs() < 1e-9);
+    // the sum of 10^7 terms of 1e-7 carries rounding of order 1e-10
+    assert!((value(&["tv", a, b]) - 0.5).abs() < 1e-9);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
