@@ -247,8 +247,8 @@ pub(crate) fn shorten(token: &str) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Layout {
-    /// From a CSV file: row k is on line `first_data_line + k`; `columns` maps a
-    /// coordinate to its field number (from 1) through [`Table::position`].
+    /// From a CSV file: row k is on line `first_data_line + k`, and coordinate j is the
+    /// j-th field that is not skipped as text (see [`Table::position`]).
     Csv {
         /// Line of the first data row, from 1.
         first_data_line: u64,
