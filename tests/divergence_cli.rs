@@ -559,3 +559,25 @@ fn ten_million_points_a_side() {
     assert!((value(&["tv", a, b]) - 0.5).abs() < 1e-9);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+// ---------------------------------------------------------------------------------------
+// output
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_write_is_an_error() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_divergence"))
+        .args(["w1", "a_1d.csv", "b_1d.csv"])
+        .current_dir(fixtures())
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("cannot write the result"), "{err}");
+}
