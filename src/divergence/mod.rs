@@ -13,7 +13,7 @@
 //! so its largest value is ln 2, reached exactly when the supports are disjoint.
 //!
 //! Each function comes in two forms: on probability vectors over the same bins
-//! (`total_variation`, ...) and on [`DiscreteMeasure`]s, compared over the union of their
+//! (`total_variation`, ...) and on [`DiscreteMeasure`](crate::DiscreteMeasure)s, compared over the union of their
 //! atoms (`total_variation_measures`, ...). Vectors are **normalized to sum 1** before use.
 //!
 //! # Numerics
