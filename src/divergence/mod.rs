@@ -13,8 +13,9 @@
 //! so its largest value is ln 2, reached exactly when the supports are disjoint.
 //!
 //! Each function comes in two forms: on probability vectors over the same bins
-//! (`total_variation`, ...) and on [`DiscreteMeasure`](crate::DiscreteMeasure)s, compared over the union of their
-//! atoms (`total_variation_measures`, ...). Vectors are **normalized to sum 1** before use.
+//! (`total_variation`, ...) and on measures ([`crate::DiscreteMeasure`]), compared over the
+//! union of their atoms (`total_variation_measures`, ...). Vectors are **normalized to sum
+//! 1** before use.
 //!
 //! # Numerics
 //! KL and JS are summed as non-negative terms, so they are never negative through
