@@ -57,6 +57,25 @@ pub fn euclidean(x: &[f64], y: &[f64]) -> f64 {
     if x.len() == 1 {
         return (x[0] - y[0]).abs();
     }
+
+    // the plain sum of squares is exact to rounding unless it overflows or loses bits
+    // to underflow; only then rescale
+    let squares = squared_euclidean(x, y);
+    if squares.is_finite() && squares >= SAFE_SQUARES {
+        return squares.sqrt();
+    }
+    if squares == 0.0 && x.iter().zip(y).all(|(a, b)| a == b) {
+        return 0.0;
+    }
+    rescaled_euclidean(x, y)
+}
+
+/// Smallest sum of squares whose terms cannot have lost bits to underflow: the smallest
+/// normal number divided by machine epsilon, so a term 2⁻⁵² times the sum is still normal.
+const SAFE_SQUARES: f64 = f64::MIN_POSITIVE / f64::EPSILON;
+
+/// ‖d‖ = s · ‖d / s‖ with s the largest |dₖ|, so every squared term is at most 1.
+fn rescaled_euclidean(x: &[f64], y: &[f64]) -> f64 {
     let largest = x
         .iter()
         .zip(y)
@@ -65,8 +84,6 @@ pub fn euclidean(x: &[f64], y: &[f64]) -> f64 {
     if largest == 0.0 || !largest.is_finite() {
         return largest;
     }
-
-    // ‖d‖ = s · ‖d / s‖ with s the largest |dₖ|, so every squared term is at most 1
     let scaled: f64 = x
         .iter()
         .zip(y)
@@ -208,6 +225,15 @@ mod tests {
         let y = [1e9, 1e9 + 4.0];
         assert_eq!(euclidean(&x, &y), 5.0);
         assert_eq!(squared_euclidean(&x, &y), 25.0);
+    }
+
+    #[test]
+    fn euclidean_does_not_overflow() {
+        let x = [3e200, 0.0];
+        let y = [0.0, -4e200];
+        assert!((euclidean(&x, &y) / 5e200 - 1.0).abs() < 1e-15);
+        assert_eq!(euclidean(&[1.0, 2.0], &[1.0, 2.0]), 0.0);
+        assert!((euclidean(&[0.0, 0.0], &[3.0, 4.0]) - 5.0).abs() < 1e-15);
     }
 
     #[test]

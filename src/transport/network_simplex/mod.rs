@@ -23,8 +23,8 @@
 //! - Leaving arc: Cunningham's rule, which keeps the tree strongly feasible and prevents
 //!   cycling on degenerate problems (equal-size uniform weights, repeated or collinear
 //!   points, ties, zero weights).
-//! - Numerics: the costs are divided by max|cᵢⱼ| so the simplex works on numbers of order
-//!   one; the cost, plan and potentials are reported in the caller's units. The masses are
+//! - Numerics: the costs are multiplied by the power of two that brings max|cᵢⱼ| into
+//!   (1/2, 1], exactly, so the simplex works on numbers of order one; the cost, plan and potentials are reported in the caller's units. The masses are
 //!   integers: each side's weights are normalized to sum 1 and rounded to multiples of
 //!   2⁻⁶⁰ whose total is exactly 2⁶⁰, so flows never drift and degenerate pivots are exact.
 //! - Termination: when no arc prices out, the potentials are recomputed from the tree and
@@ -176,8 +176,7 @@ impl NetworkSimplex {
             .collect();
 
         // costs scaled to order one, and the artificial start
-        let largest = costs.largest_abs();
-        let scale = if largest > 0.0 { 1.0 / largest } else { 1.0 };
+        let scale = power_of_two_scale(costs.largest_abs());
         let network = Network {
             costs,
             n_sources: n,
@@ -372,6 +371,16 @@ fn integer_masses(weights: &[f64], units: i64) -> Vec<i64> {
         }
     }
     masses
+}
+
+/// The power of two 2ᵏ with 2ᵏ · largest in (1/2, 1], so scaling is exact (1 if the costs
+/// are all zero; k is kept within ±1000 so that 2ᵏ is finite).
+fn power_of_two_scale(largest: f64) -> f64 {
+    if largest <= 0.0 || !largest.is_finite() {
+        return 1.0;
+    }
+    let exponent = (-largest.log2().ceil()).clamp(-1000.0, 1000.0);
+    2f64.powi(exponent as i32)
 }
 
 /// Pivots until no arc prices out on freshly computed potentials; returns the pivots taken.
