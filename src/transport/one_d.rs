@@ -61,7 +61,7 @@ pub fn wasserstein_1d(source: &DiscreteMeasure, target: &DiscreteMeasure, p: f64
     let (x, y) = sort_pair(
         weighted_pairs(source.coordinates(), source.weights()),
         weighted_pairs(target.coordinates(), target.weights()),
-        |a, b| a.0.total_cmp(&b.0),
+        |a: &(f64, f64)| a.0,
     );
     Ok(finish(weighted_walk(&x, &y, p), p))
 }
@@ -90,7 +90,7 @@ pub fn wasserstein_1d_samples(x: &[f64], y: &[f64], p: f64) -> Result<f64> {
     validate::finite("source sample", x)?;
     validate::finite("target sample", y)?;
 
-    let (x, y) = sort_pair(x.to_vec(), y.to_vec(), f64::total_cmp);
+    let (x, y) = sort_pair(x.to_vec(), y.to_vec(), |v: &f64| *v);
     Ok(finish(uniform_walk(&x, &y, p), p))
 }
 
@@ -127,22 +127,95 @@ fn weighted_pairs(values: &[f64], weights: &[f64]) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// Sorts the two sides, on two threads when they are large.
-fn sort_pair<T, F>(mut x: Vec<T>, mut y: Vec<T>, order: F) -> (Vec<T>, Vec<T>)
+/// Sorts the two sides by `value`, on two threads when they are large.
+fn sort_pair<T, F>(mut x: Vec<T>, mut y: Vec<T>, value: F) -> (Vec<T>, Vec<T>)
 where
-    T: Send,
-    F: Fn(&T, &T) -> std::cmp::Ordering + Sync,
+    T: Copy + Send,
+    F: Fn(&T) -> f64 + Sync,
 {
     if x.len() + y.len() < PARALLEL_SORT_THRESHOLD {
-        x.sort_unstable_by(&order);
-        y.sort_unstable_by(&order);
+        sort_by_value(&mut x, &value);
+        sort_by_value(&mut y, &value);
         return (x, y);
     }
     std::thread::scope(|scope| {
-        scope.spawn(|| x.sort_unstable_by(&order));
-        y.sort_unstable_by(&order);
+        scope.spawn(|| sort_by_value(&mut x, &value));
+        sort_by_value(&mut y, &value);
     });
     (x, y)
+}
+
+/// Sample size from which [`radix_sort`] replaces the comparison sort.
+const RADIX_SORT_THRESHOLD: usize = 2048;
+
+/// Sorts by `value` in the order of [`f64::total_cmp`].
+fn sort_by_value<T: Copy, F: Fn(&T) -> f64>(items: &mut Vec<T>, value: &F) {
+    if items.len() < RADIX_SORT_THRESHOLD {
+        items.sort_unstable_by(|a, b| value(a).total_cmp(&value(b)));
+    } else {
+        radix_sort(items, |item| order_key(value(item)));
+    }
+}
+
+/// A u64 whose unsigned order is the order of [`f64::total_cmp`]: flip every bit of a
+/// negative number, only the sign bit of a positive one.
+fn order_key(v: f64) -> u64 {
+    let bits = v.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
+}
+
+/// Bits per digit of [`radix_sort`]: 6 passes of 11 bits cover 64 bits, with 2048
+/// counters that stay in the first-level cache.
+const RADIX_BITS: u32 = 11;
+
+/// Number of digits of [`RADIX_BITS`] bits in a u64 key.
+const RADIX_PASSES: usize = 64_usize.div_ceil(RADIX_BITS as usize);
+
+/// Stable least-significant-digit radix sort by a u64 key. The counts of every digit are
+/// taken in one pass first; a digit that every key shares (the top bits of samples of one
+/// sign and a narrow range, for instance) costs no pass.
+fn radix_sort<T: Copy, K: Fn(&T) -> u64>(items: &mut Vec<T>, key: K) {
+    let Some(&first) = items.first() else {
+        return;
+    };
+    let buckets = 1usize << RADIX_BITS;
+    let mask = (buckets - 1) as u64;
+
+    // counts[pass][digit] for every pass at once
+    let mut counts = vec![0usize; RADIX_PASSES * buckets];
+    for item in items.iter() {
+        let k = key(item);
+        for pass in 0..RADIX_PASSES {
+            let digit = ((k >> (pass as u32 * RADIX_BITS)) & mask) as usize;
+            counts[pass * buckets + digit] += 1;
+        }
+    }
+
+    let mut scratch: Vec<T> = vec![first; items.len()];
+    for (pass, starts) in counts.chunks_exact_mut(buckets).enumerate() {
+        if starts.iter().any(|&c| c == items.len()) {
+            continue;
+        }
+
+        // bucket starts are the running sums of the counts
+        let mut total = 0;
+        for start in starts.iter_mut() {
+            (*start, total) = (total, total + *start);
+        }
+
+        // scatter, stable within a bucket
+        let shift = pass as u32 * RADIX_BITS;
+        for item in items.iter() {
+            let digit = ((key(item) >> shift) & mask) as usize;
+            scratch[starts[digit]] = *item;
+            starts[digit] += 1;
+        }
+        std::mem::swap(items, &mut scratch);
+    }
 }
 
 /// Σ mass · |x − y|ᵖ along the monotone coupling of two weighted sorted samples.
@@ -258,6 +331,31 @@ mod tests {
         let x = [1e9, 1e9 + 1.0];
         let y = [1e9 + 0.5, 1e9 + 1.5];
         assert_eq!(wasserstein_1d_samples(&x, &y, 1.0).unwrap(), 0.5);
+    }
+
+    #[test]
+    fn radix_sort_orders_like_total_cmp() {
+        let mut state = 12345u64;
+        let mut values: Vec<f64> = (0..5000)
+            .map(|k| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+                match k % 5 {
+                    0 => -0.0,
+                    1 => 0.0,
+                    2 => (u - 0.5) * 1e300,
+                    3 => (u - 0.5) * 1e-300,
+                    _ => u - 0.5,
+                }
+            })
+            .collect();
+        let mut expected = values.clone();
+        expected.sort_by(f64::total_cmp);
+        sort_by_value(&mut values, &|v: &f64| *v);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&values), bits(&expected));
     }
 
     #[test]
