@@ -197,7 +197,7 @@ fn radix_sort<T: Copy, K: Fn(&T) -> u64>(items: &mut Vec<T>, key: K) {
 
     let mut scratch: Vec<T> = vec![first; items.len()];
     for (pass, starts) in counts.chunks_exact_mut(buckets).enumerate() {
-        if starts.iter().any(|&c| c == items.len()) {
+        if starts.contains(&items.len()) {
             continue;
         }
 
