@@ -60,6 +60,7 @@ enum Precision {
 #[derive(Parser, Debug)]
 #[command(
     name = "train",
+    allow_negative_numbers = true,
     about = "Train a GAN or WGAN on toy data and record the exact W1 along the way",
     long_about = "Train a GAN or a WGAN (Algorithm 1 of Arjovsky, Chintala & Bottou 2017) on \
         toy data.\n\nEvery --eval-every generator steps the exact W1 between a fixed real \

@@ -10,16 +10,20 @@ critic 2 -> H -> H -> H -> 1 with ReLU, for (H, m) = (128, 64) and (512, 256).
 Usage:
     python3 scripts/bench_pytorch.py [--threads 1] [--skip-rust] [--seconds 5]
 
-It runs `cargo bench --bench train_step` (unless --skip-rust), reads criterion's mean
-estimates from target/criterion/wgan_generator_iteration/*/new/estimates.json, times the
-PyTorch loop with the same number of threads (torch.set_num_threads; the Rust code is
-single-threaded, so 1 is the like-for-like setting), and prints both and the ratio.
+It runs `cargo bench --bench train_step` (unless --skip-rust) and reads criterion's median
+estimates from target/criterion/wgan_generator_iteration{,_cpu}/*/new/estimates.json: wall
+time, and CPU time of the benchmark thread. It then times the PyTorch loop (medians over
+blocks of iterations) in wall time and in process CPU time, with torch.set_num_threads set
+to --threads (the Rust code is single-threaded, so 1 is the like-for-like setting), and
+prints both and the ratios. On a machine shared with other work, wall times of runs made
+one after the other see different loads; CPU time is the steadier comparison.
 """
 
 import argparse
 import json
 import math
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -31,11 +35,11 @@ CLIP = 0.01
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def rust_seconds(width, batch):
-    path = os.path.join(ROOT, "target", "criterion", "wgan_generator_iteration",
+def rust_seconds(width, batch, group):
+    path = os.path.join(ROOT, "target", "criterion", group,
                         f"width{width}", f"batch{batch}", "new", "estimates.json")
     with open(path) as f:
-        return json.load(f)["mean"]["point_estimate"] * 1e-9
+        return json.load(f)["median"]["point_estimate"] * 1e-9
 
 
 def torch_seconds(torch, width, batch, seconds):
@@ -81,11 +85,21 @@ def torch_seconds(torch, width, batch, seconds):
 
     for _ in range(20):  # warm-up
         iteration()
-    n, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        iteration()
-        n += 1
-    return (time.perf_counter() - start) / n
+    block = max(1, int(0.02 / max(1e-6, time_one(iteration))))
+    walls, cpus, start = [], [], time.perf_counter()
+    while time.perf_counter() - start < seconds or len(walls) < 5:
+        wall, cpu = time.perf_counter(), time.process_time()
+        for _ in range(block):
+            iteration()
+        walls.append((time.perf_counter() - wall) / block)
+        cpus.append((time.process_time() - cpu) / block)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def time_one(iteration):
+    start = time.perf_counter()
+    iteration()
+    return time.perf_counter() - start
 
 
 def main():
@@ -103,13 +117,16 @@ def main():
     torch.set_num_threads(args.threads)
 
     print(f"torch {torch.__version__}, torch threads {torch.get_num_threads()}, "
-          f"Rust single-threaded (f32, nalgebra/matrixmultiply)")
-    print(f"{'width':>5} {'batch':>5} {'rust it/s':>10} {'torch it/s':>10} {'ratio':>6}")
+          f"Rust single-threaded (f32, nalgebra/matrixmultiply); iterations per second")
+    print(f"{'width':>5} {'batch':>5} | {'rust wall':>9} {'torch wall':>10} {'ratio':>6} | "
+          f"{'rust cpu':>9} {'torch cpu':>10} {'ratio':>6}")
     for width, batch in CASES:
-        ours = rust_seconds(width, batch)
-        theirs = torch_seconds(torch, width, batch, args.seconds)
-        print(f"{width:>5} {batch:>5} {1 / ours:>10.1f} {1 / theirs:>10.1f} "
-              f"{theirs / ours:>5.2f}x")
+        ours_wall = rust_seconds(width, batch, "wgan_generator_iteration")
+        ours_cpu = rust_seconds(width, batch, "wgan_generator_iteration_cpu")
+        theirs_wall, theirs_cpu = torch_seconds(torch, width, batch, args.seconds)
+        print(f"{width:>5} {batch:>5} | {1 / ours_wall:>9.1f} {1 / theirs_wall:>10.1f} "
+              f"{theirs_wall / ours_wall:>5.2f}x | {1 / ours_cpu:>9.1f} {1 / theirs_cpu:>10.1f} "
+              f"{theirs_cpu / ours_cpu:>5.2f}x")
 
 
 if __name__ == "__main__":

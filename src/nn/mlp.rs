@@ -62,6 +62,8 @@ pub struct Workspace<T: Float> {
     pub(crate) activations: Vec<DMatrix<T>>,
     pub(crate) deltas: Vec<DMatrix<T>>,
     pub(crate) input_grad: DMatrix<T>,
+    /// Room for a transposed thin weight matrix or one row of a product.
+    pub(crate) scratch: Vec<T>,
 }
 
 impl<T: Float> Mlp<T> {
@@ -285,7 +287,10 @@ impl<T: Float> Mlp<T> {
     pub(crate) fn forward_unchecked(&self, workspace: &mut Workspace<T>) {
         debug_assert!(workspace.fits(self));
         let Workspace {
-            input, activations, ..
+            input,
+            activations,
+            scratch,
+            ..
         } = workspace;
         for (l, layer) in self.layers.iter().enumerate() {
             let (done, rest) = activations.split_at_mut(l);
@@ -293,7 +298,7 @@ impl<T: Float> Mlp<T> {
             let current = &mut rest[0];
 
             // Z = W A + b 1ᵀ, then A = φ(Z) in place
-            kernels::product(&layer.weight, previous, current);
+            kernels::product(&layer.weight, previous, current, scratch);
             add_bias_and_activate(current, &layer.bias, layer.activation);
         }
     }
@@ -312,6 +317,7 @@ impl<T: Float> Mlp<T> {
             activations,
             deltas,
             input_grad: input_grad_buffer,
+            scratch,
         } = workspace;
         for l in (0..self.layers.len()).rev() {
             let layer = &self.layers[l];
@@ -326,15 +332,16 @@ impl<T: Float> Mlp<T> {
             // ∂L/∂W = Δ Aₗ₋₁ᵀ and ∂L/∂b = Δ 1
             let previous = if l == 0 { &*input } else { &activations[l - 1] };
             if let Some(gradient) = gradient.as_deref_mut() {
-                kernels::product_transposed_right(delta, previous, &mut gradient.weights[l]);
+                let weight_grad = &mut gradient.weights[l];
+                kernels::product_transposed_right(delta, previous, weight_grad, scratch);
                 row_sums(delta, &mut gradient.biases[l]);
             }
 
             // ∂L/∂Aₗ₋₁ = Wₗᵀ Δ
             if l > 0 {
-                kernels::product_transposed_left(&layer.weight, delta, &mut lower[l - 1]);
+                kernels::product_transposed_left(&layer.weight, delta, &mut lower[l - 1], scratch);
             } else if input_grad {
-                kernels::product_transposed_left(&layer.weight, delta, input_grad_buffer);
+                kernels::product_transposed_left(&layer.weight, delta, input_grad_buffer, scratch);
             }
         }
     }
@@ -449,6 +456,7 @@ impl<T: Float> Workspace<T> {
             activations: Vec::new(),
             deltas: Vec::new(),
             input_grad: DMatrix::zeros(0, 0),
+            scratch: Vec::new(),
         };
         workspace.fit(net, batch);
         workspace
@@ -506,11 +514,13 @@ impl<T: Float> Workspace<T> {
 
 /// The three matrix products of a layer, C = A B, C = A Bᵀ and C = Aᵀ B: on nalgebra's
 /// `gemm` (matrixmultiply, with transposes as strided views) when every dimension exceeds
-/// [`kernels::GEMM_MIN`], and on direct loops otherwise (the 1-output layer of a critic, the
-/// 2-input layer of a toy generator, tiny test batches).
+/// [`kernels::GEMM_MIN`], and on direct loops otherwise.
 ///
-/// Below that size nalgebra's `gemm` falls back to vector updates that are slow for a
-/// 1-row factor and that mis-handle strided (transposed) views, so they are never reached.
+/// The direct loops keep their inner loop long and contiguous, so it vectorizes. A thin
+/// weight matrix W (few outputs: the 1-output critic, the 2-output toy generator) is first
+/// copied transposed into the workspace's scratch buffer, so that its rows are contiguous.
+/// Below `GEMM_MIN` nalgebra's `gemm` itself falls back to vector updates that are slow for
+/// a thin factor and mis-handle strided (transposed) views, so they are never reached.
 mod kernels {
     use super::*;
 
@@ -523,6 +533,18 @@ mod kernels {
 
     fn transposed<T: Float>(m: &DMatrix<T>) -> DMatrixView<'_, T, Dyn, Dyn> {
         DMatrixView::from_slice_with_strides(m.as_slice(), m.ncols(), m.nrows(), m.nrows(), 1)
+    }
+
+    /// Copies Aᵀ (column-major `k × m`: row i of A becomes contiguous) into `scratch`.
+    fn transpose_into<'s, T: Float>(a: &DMatrix<T>, scratch: &'s mut Vec<T>) -> &'s [T] {
+        let (m, k) = a.shape();
+        scratch.clear();
+        scratch.extend(
+            (0..m)
+                .flat_map(|i| (0..k).map(move |p| (i, p)))
+                .map(|(i, p)| a[(i, p)]),
+        );
+        &scratch[..m * k]
     }
 
     /// x · y with eight independent partial sums, so the loop vectorizes.
@@ -544,20 +566,26 @@ mod kernels {
     }
 
     /// C = A B (forward: Z = W A).
-    pub(super) fn product<T: Float>(a: &DMatrix<T>, b: &DMatrix<T>, c: &mut DMatrix<T>) {
+    pub(super) fn product<T: Float>(
+        a: &DMatrix<T>,
+        b: &DMatrix<T>,
+        c: &mut DMatrix<T>,
+        scratch: &mut Vec<T>,
+    ) {
         let (m, k) = a.shape();
         if use_gemm(m, k, b.ncols()) {
             c.gemm(T::one(), a, b, T::zero());
-        } else if m == 1 {
-            // a row vector: one dot product per column of B
-            let row = a.as_slice();
-            for (cj, bj) in c.iter_mut().zip(b.column_iter()) {
-                *cj = dot(row, bj.as_slice());
+        } else if m <= GEMM_MIN {
+            // thin A: C[i, j] = A[i, :] · B[:, j] on the contiguous rows of Aᵀ
+            let at = transpose_into(a, scratch);
+            for (cj, bj) in c.as_mut_slice().chunks_exact_mut(m).zip(b.column_iter()) {
+                for (v, ai) in cj.iter_mut().zip(at.chunks_exact(k)) {
+                    *v = dot(ai, bj.as_slice());
+                }
             }
         } else {
             // C[:, j] = Σₚ A[:, p] B[p, j]
-            for (mut cj, bj) in c.column_iter_mut().zip(b.column_iter()) {
-                let cj = cj.as_mut_slice();
+            for (cj, bj) in c.as_mut_slice().chunks_exact_mut(m).zip(b.column_iter()) {
                 cj.fill(T::zero());
                 for (ap, &bpj) in a.as_slice().chunks_exact(m).zip(bj.iter()) {
                     axpy(bpj, ap, cj);
@@ -571,21 +599,30 @@ mod kernels {
         a: &DMatrix<T>,
         b: &DMatrix<T>,
         c: &mut DMatrix<T>,
+        scratch: &mut Vec<T>,
     ) {
-        let (m, k) = a.shape();
-        if use_gemm(m, k, b.nrows()) {
+        let (m, n) = a.shape();
+        let k = b.nrows();
+        if use_gemm(m, n, k) {
             c.gemm(T::one(), a, &transposed(b), T::zero());
-            return;
-        }
-
-        // C[:, p] = Σⱼ A[:, j] B[p, j], accumulated column by column of A and B
-        c.fill(T::zero());
-        let cs = c.as_mut_slice();
-        for (aj, bj) in a.column_iter().zip(b.column_iter()) {
-            if m == 1 {
-                // a 1-row C is contiguous: C[0, :] += A[0, j] B[:, j]ᵀ
-                axpy(aj[0], bj.as_slice(), cs);
-            } else {
+        } else if m <= GEMM_MIN {
+            // thin C: row i of C is Σⱼ A[i, j] B[:, j]ᵀ, accumulated contiguously
+            scratch.clear();
+            scratch.resize(k, T::zero());
+            for i in 0..m {
+                scratch.fill(T::zero());
+                for (j, bj) in b.column_iter().enumerate() {
+                    axpy(a[(i, j)], bj.as_slice(), scratch);
+                }
+                for (p, &v) in scratch.iter().enumerate() {
+                    c[(i, p)] = v;
+                }
+            }
+        } else {
+            // C[:, p] = Σⱼ A[:, j] B[p, j], accumulated column by column of A and B
+            c.fill(T::zero());
+            let cs = c.as_mut_slice();
+            for (aj, bj) in a.column_iter().zip(b.column_iter()) {
                 for (cp, &bpj) in cs.chunks_exact_mut(m).zip(bj.iter()) {
                     axpy(bpj, aj.as_slice(), cp);
                 }
@@ -598,22 +635,23 @@ mod kernels {
         a: &DMatrix<T>,
         b: &DMatrix<T>,
         c: &mut DMatrix<T>,
+        scratch: &mut Vec<T>,
     ) {
         let (m, k) = a.shape();
         if use_gemm(k, m, b.ncols()) {
             c.gemm(T::one(), &transposed(a), b, T::zero());
-        } else if m == 1 {
-            // outer product: C[:, j] = A[0, :]ᵀ B[0, j]
-            let row = a.as_slice();
-            for (mut cj, &bj) in c.column_iter_mut().zip(b.iter()) {
-                cj.as_mut_slice()
-                    .iter_mut()
-                    .zip(row)
-                    .for_each(|(v, &w)| *v = w * bj);
+        } else if m <= GEMM_MIN {
+            // thin A: C[:, j] = Σᵢ A[i, :]ᵀ B[i, j] on the contiguous rows of Aᵀ
+            let at = transpose_into(a, scratch);
+            for (cj, bj) in c.as_mut_slice().chunks_exact_mut(k).zip(b.column_iter()) {
+                cj.fill(T::zero());
+                for (ai, &bij) in at.chunks_exact(k).zip(bj.iter()) {
+                    axpy(bij, ai, cj);
+                }
             }
         } else {
             // C[p, j] = A[:, p] · B[:, j]
-            for (mut cj, bj) in c.column_iter_mut().zip(b.column_iter()) {
+            for (cj, bj) in c.as_mut_slice().chunks_exact_mut(k).zip(b.column_iter()) {
                 for (v, ap) in cj.iter_mut().zip(a.as_slice().chunks_exact(m)) {
                     *v = dot(ap, bj.as_slice());
                 }
