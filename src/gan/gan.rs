@@ -1,5 +1,7 @@
 //! The original GAN trainer, with the minimax or the −log D generator cost.
 
+use nalgebra::DMatrix;
+
 use crate::error::Result;
 use crate::gan::config::GanValidParams;
 use crate::gan::history::{EvaluationRecord, Progress, StepRecord, TrainingHistory};
@@ -78,6 +80,46 @@ impl<T: Float> Gan<T> {
         };
         self.n_steps_done += 1;
         Ok(record)
+    }
+
+    /// One discriminator update on fresh batches with the generator frozen; returns the
+    /// BCE before the update. With [`Gan::reset_discriminator`] this trains a fresh
+    /// discriminator against a fixed generator (Arjovsky and Bottou 2017, Figures 1–3).
+    ///
+    /// # Errors
+    /// None in practice (see [`Gan::generator_iteration`]).
+    pub fn discriminator_step(&mut self) -> Result<f64> {
+        self.pair.adversary_step(AdversaryLoss::CrossEntropy, None)
+    }
+
+    /// One generator update against the current discriminator; returns the generator
+    /// loss before the update.
+    ///
+    /// # Errors
+    /// None in practice (see [`Gan::generator_iteration`]).
+    pub fn generator_step(&mut self) -> Result<f64> {
+        self.pair.generator_step(self.params.cost())
+    }
+
+    /// Replaces the discriminator by a fresh one drawn with `seed` and resets its
+    /// optimizer's state; the generator is untouched.
+    ///
+    /// # Errors
+    /// None for checked params.
+    pub fn reset_discriminator(&mut self, seed: u64) -> Result<()> {
+        self.pair.reset_adversary(seed)
+    }
+
+    /// The fixed real evaluation batch (`dim × n_samples`).
+    #[must_use]
+    pub fn evaluation_real(&self) -> &DMatrix<T> {
+        &self.pair.evaluation_real
+    }
+
+    /// The fixed evaluation noise batch (`noise_dim × n_samples`).
+    #[must_use]
+    pub fn evaluation_noise(&self) -> &DMatrix<T> {
+        &self.pair.evaluation_noise
     }
 
     /// Measures exact W₁, accuracy, the JS lower bound and the generator-gradient norm on

@@ -31,6 +31,8 @@ pub(crate) struct Pair<T: Float> {
     generator_optimizer: Box<dyn Optimizer<T>>,
     adversary_optimizer: Box<dyn Optimizer<T>>,
     data: ToyData,
+    model: ModelParams,
+    optimizer: OptimizerConfig,
     batch_size: usize,
     rng: ChaCha8Rng,
     /// Generator buffers at batch m.
@@ -57,6 +59,30 @@ fn fill_normal<T: Float>(values: &mut [T], rng: &mut ChaCha8Rng) {
     }
 }
 
+fn new_generator<T: Float>(model: &ModelParams, seed: u64) -> Result<Mlp<T>> {
+    let sizes = model.generator_sizes();
+    let (hidden, init) = (model.activation, model.init);
+    Mlp::random(
+        &sizes,
+        hidden,
+        Activation::Identity,
+        init,
+        &mut stream(seed, 0),
+    )
+}
+
+fn new_adversary<T: Float>(model: &ModelParams, seed: u64) -> Result<Mlp<T>> {
+    let sizes = model.adversary_sizes();
+    let (hidden, init) = (model.activation, model.init);
+    Mlp::random(
+        &sizes,
+        hidden,
+        Activation::Identity,
+        init,
+        &mut stream(seed, 1),
+    )
+}
+
 impl<T: Float> Pair<T> {
     pub(crate) fn new(
         model: &ModelParams,
@@ -65,21 +91,8 @@ impl<T: Float> Pair<T> {
         evaluation: EvaluationParams,
         seed: u64,
     ) -> Result<Self> {
-        let (hidden, id, init) = (model.activation, Activation::Identity, model.init);
-        let generator = Mlp::random(
-            &model.generator_sizes(),
-            hidden,
-            id,
-            init,
-            &mut stream(seed, 0),
-        )?;
-        let adversary = Mlp::random(
-            &model.adversary_sizes(),
-            hidden,
-            id,
-            init,
-            &mut stream(seed, 1),
-        )?;
+        let generator = new_generator(model, seed)?;
+        let adversary = new_adversary(model, seed)?;
 
         // fixed evaluation sets: real samples, then noise
         let mut eval_rng = stream(seed, 3);
@@ -96,6 +109,8 @@ impl<T: Float> Pair<T> {
             generator_optimizer: optimizer.build(&generator)?,
             adversary_optimizer: optimizer.build(&adversary)?,
             data: model.data.clone(),
+            model: model.clone(),
+            optimizer,
             batch_size,
             rng: stream(seed, 2),
             generator_ws: Workspace::new(&generator, batch_size),
@@ -183,6 +198,15 @@ impl<T: Float> Pair<T> {
         self.generator_optimizer
             .step(&mut self.generator, &self.generator_grad)?;
         Ok(value)
+    }
+
+    /// A fresh adversary drawn from `seed`'s initialization stream, with fresh optimizer
+    /// state; the generator, its optimizer and the batch stream are kept.
+    pub(crate) fn reset_adversary(&mut self, seed: u64) -> Result<()> {
+        let adversary = new_adversary(&self.model, seed)?;
+        self.adversary_optimizer = self.optimizer.build(&adversary)?;
+        self.adversary = adversary;
+        Ok(())
     }
 
     /// The generator's image of the fixed evaluation noise.

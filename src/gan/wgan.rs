@@ -1,5 +1,7 @@
 //! The Wasserstein GAN trainer: Algorithm 1 of Arjovsky, Chintala and Bottou (2017).
 
+use nalgebra::DMatrix;
+
 use crate::error::Result;
 use crate::gan::config::WganValidParams;
 use crate::gan::history::{EvaluationRecord, Progress, StepRecord, TrainingHistory};
@@ -102,6 +104,46 @@ impl<T: Float> Wgan<T> {
         };
         self.n_steps_done += 1;
         Ok(record)
+    }
+
+    /// One critic update (RMSProp, then clipping) on fresh batches with the generator
+    /// frozen; returns the critic loss (the negated W estimate) before the update.
+    ///
+    /// # Errors
+    /// None in practice (see [`Wgan::generator_iteration`]).
+    pub fn critic_step(&mut self) -> Result<f64> {
+        let clip = Some(T::of_f64(self.params.clip()));
+        self.pair.adversary_step(AdversaryLoss::Critic, clip)
+    }
+
+    /// One generator update against the current critic; returns −mean f(G(z)) before the
+    /// update.
+    ///
+    /// # Errors
+    /// None in practice (see [`Wgan::generator_iteration`]).
+    pub fn generator_step(&mut self) -> Result<f64> {
+        self.pair.generator_step(GeneratorCost::Wasserstein)
+    }
+
+    /// Replaces the critic by a fresh one drawn with `seed` and resets its optimizer's
+    /// state; the generator is untouched.
+    ///
+    /// # Errors
+    /// None for checked params.
+    pub fn reset_critic(&mut self, seed: u64) -> Result<()> {
+        self.pair.reset_adversary(seed)
+    }
+
+    /// The fixed real evaluation batch (`dim × n_samples`).
+    #[must_use]
+    pub fn evaluation_real(&self) -> &DMatrix<T> {
+        &self.pair.evaluation_real
+    }
+
+    /// The fixed evaluation noise batch (`noise_dim × n_samples`).
+    #[must_use]
+    pub fn evaluation_noise(&self) -> &DMatrix<T> {
+        &self.pair.evaluation_noise
     }
 
     /// Measures exact W₁, the critic's estimate and the generator-gradient norm on the
