@@ -310,3 +310,38 @@ fn fresh_discriminator_against_a_frozen_generator_saturates_the_minimax_gradient
     assert!(after.generator_gradient_norm < 0.1 * before.generator_gradient_norm);
     assert_eq!(gan.n_generator_steps_done(), 0, "the generator never moved");
 }
+
+#[test]
+fn malformed_data_and_adversaries_are_errors() {
+    let flat = ToyData::Manifold {
+        kind: gan_divergences::gan::ManifoldKind::Square,
+        basis: DMatrix::zeros(4, 1),
+    };
+    let model = ModelParams {
+        data: flat,
+        ..ModelParams::default()
+    };
+    assert!(matches!(
+        WganParams::new().model(model).check(),
+        Err(Error::InvalidParameter {
+            name: "manifold basis",
+            ..
+        })
+    ));
+    let bad_gaussian = ToyData::Gaussian1d {
+        mean: 0.0,
+        std: f64::NAN,
+    };
+    assert!(bad_gaussian.validate().is_err());
+
+    let two_outputs = tanh_net(&[2, 3, 2], 0);
+    let x = noise(2, 4, 0);
+    assert!(matches!(
+        critic_estimate(&two_outputs, &x, &x),
+        Err(Error::DimensionMismatch {
+            expected: 1,
+            found: 2,
+            ..
+        })
+    ));
+}

@@ -136,6 +136,7 @@ impl ModelParams {
     }
 
     fn check(&self) -> Result<()> {
+        self.data.validate()?;
         positive_count("noise_dim", self.noise_dim)?;
         if self.hidden_widths.contains(&0) {
             return Err(Error::InvalidParameter {

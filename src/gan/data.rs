@@ -121,6 +121,28 @@ impl ToyData {
         Ok(ToyData::Manifold { kind, basis })
     }
 
+    /// Checks a data set built from its public fields: a Gaussian needs a finite mean and
+    /// a finite std > 0; a manifold basis needs 2 columns, at least 2 rows and finite
+    /// entries. (The constructors only build valid sets.)
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming the data set.
+    pub fn validate(&self) -> Result<()> {
+        match self {
+            ToyData::Gaussian1d { mean, std } => Self::gaussian_1d(*mean, *std).map(|_| ()),
+            ToyData::Manifold { basis, .. } => {
+                if basis.ncols() != 2 || basis.nrows() < 2 || basis.iter().any(|v| !v.is_finite()) {
+                    return Err(Error::InvalidParameter {
+                        name: "manifold basis",
+                        reason: "must be a finite d × 2 matrix with d >= 2",
+                    });
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Dimension of the samples.
     #[must_use]
     pub fn dim(&self) -> usize {
@@ -162,6 +184,9 @@ impl ToyData {
     /// Fills a column-major buffer of `k · dim` values with `k` samples.
     pub(crate) fn sample_into<T: Float, R: Rng + ?Sized>(&self, out: &mut [T], rng: &mut R) {
         let dim = self.dim();
+        if dim == 0 {
+            return;
+        }
         let mut point = [0.0_f64; 2];
         for column in out.chunks_exact_mut(dim) {
             match self {
@@ -170,8 +195,10 @@ impl ToyData {
                 }
                 ToyData::Manifold { kind, basis } => {
                     point = manifold_point(*kind, rng);
+                    // x = B u; an entry missing from a malformed basis counts as 0
+                    let b = |i: usize, j: usize| -> f64 { basis.get((i, j)).map_or(0.0, |v| *v) };
                     for (i, v) in column.iter_mut().enumerate() {
-                        *v = T::of_f64(basis[(i, 0)] * point[0] + basis[(i, 1)] * point[1]);
+                        *v = T::of_f64(b(i, 0) * point[0] + b(i, 1) * point[1]);
                     }
                 }
                 _ => {

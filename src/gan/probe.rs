@@ -27,14 +27,16 @@ use crate::transport::{emd_between, GroundCost};
 /// through the (frozen) discriminator or critic `adversary`.
 ///
 /// # Errors
-/// The shape errors of [`Mlp::forward`] (noise rows ≠ generator inputs, generator outputs
-/// ≠ adversary inputs, empty batch) and [`Error::NonFinite`] for non-finite noise.
+/// [`Error::DimensionMismatch`] if the adversary has more than one output; the shape
+/// errors of [`Mlp::forward`] (noise rows ≠ generator inputs, generator outputs ≠
+/// adversary inputs, empty batch) and [`Error::NonFinite`] for non-finite noise.
 pub fn generator_gradient<T: Float>(
     generator: &Mlp<T>,
     adversary: &Mlp<T>,
     noise: &DMatrix<T>,
     cost: GeneratorCost,
 ) -> Result<Gradient<T>> {
+    single_output(adversary)?;
     let mut g_ws = Workspace::new(generator, noise.ncols());
     let fake = generator.forward(noise, &mut g_ws)?.clone();
     let mut a_ws = Workspace::new(adversary, fake.ncols());
@@ -66,12 +68,14 @@ pub fn generator_gradient_norm<T: Float>(
 /// one, over all samples.
 ///
 /// # Errors
-/// The errors of [`Mlp::forward`] on either batch.
+/// [`Error::DimensionMismatch`] for a discriminator with more than one output, and the
+/// errors of [`Mlp::forward`] on either batch.
 pub fn discriminator_accuracy<T: Float>(
     discriminator: &Mlp<T>,
     real: &DMatrix<T>,
     fake: &DMatrix<T>,
 ) -> Result<f64> {
+    single_output(discriminator)?;
     let right_real = discriminator
         .predict(real)?
         .iter()
@@ -88,12 +92,14 @@ pub fn discriminator_accuracy<T: Float>(
 /// The critic's estimate mean f(real) − mean f(fake), in f64.
 ///
 /// # Errors
-/// The errors of [`Mlp::forward`] on either batch.
+/// [`Error::DimensionMismatch`] for a critic with more than one output, and the errors
+/// of [`Mlp::forward`] on either batch.
 pub fn critic_estimate<T: Float>(
     critic: &Mlp<T>,
     real: &DMatrix<T>,
     fake: &DMatrix<T>,
 ) -> Result<f64> {
+    single_output(critic)?;
     let mean = |m: DMatrix<T>| m.iter().map(|v| v.as_f64()).sum::<f64>() / m.len() as f64;
     Ok(mean(critic.predict(real)?) - mean(critic.predict(fake)?))
 }
@@ -102,12 +108,14 @@ pub fn critic_estimate<T: Float>(
 /// the two batches.
 ///
 /// # Errors
-/// The errors of [`Mlp::forward`] on either batch.
+/// [`Error::DimensionMismatch`] for a discriminator with more than one output, and the
+/// errors of [`Mlp::forward`] on either batch.
 pub fn js_lower_bound<T: Float>(
     discriminator: &Mlp<T>,
     real: &DMatrix<T>,
     fake: &DMatrix<T>,
 ) -> Result<f64> {
+    single_output(discriminator)?;
     let (lr, lf) = (discriminator.predict(real)?, discriminator.predict(fake)?);
     let mut gr = vec![T::zero(); lr.len()];
     let mut gf = vec![T::zero(); lf.len()];
@@ -136,4 +144,15 @@ pub fn exact_w1<T: Float>(real: &DMatrix<T>, fake: &DMatrix<T>) -> Result<f64> {
     };
     let solution = emd_between(&measure(real)?, &measure(fake)?, GroundCost::Euclidean)?;
     Ok(solution.cost)
+}
+
+fn single_output<T: Float>(net: &Mlp<T>) -> Result<()> {
+    if net.n_outputs() != 1 {
+        return Err(Error::DimensionMismatch {
+            what: "adversary outputs",
+            expected: 1,
+            found: net.n_outputs(),
+        });
+    }
+    Ok(())
 }
