@@ -3,7 +3,7 @@
 
 mod common;
 
-use gan_divergences::transport::network_simplex::NetworkSimplex;
+use gan_divergences::transport::network_simplex::{CostStorage, NetworkSimplex};
 use gan_divergences::transport::{emd, emd_between, CostMatrix, GroundCost};
 use gan_divergences::{DiscreteMeasure, Error};
 
@@ -286,4 +286,31 @@ fn every_error_path() {
         emd_between(&overflow, &opposite, GroundCost::SquaredEuclidean),
         Err(Error::NonFinite { .. })
     ));
+}
+
+/// Costs on the fly at extreme scales (squares that overflow or underflow take the
+/// rescaled path) give the dense matrix's value.
+#[test]
+fn costs_on_the_fly_at_extreme_scales() {
+    for scale in [1e200, 1e-200, 1.0] {
+        let xs: Vec<Vec<f64>> = (0..20)
+            .map(|k| vec![scale * (k as f64 * 0.7).sin(), scale * (k % 3) as f64])
+            .collect();
+        let ys: Vec<Vec<f64>> = (0..17)
+            .map(|k| vec![scale * (k as f64 * 0.3).cos(), scale * (k % 4) as f64])
+            .collect();
+        let a = DiscreteMeasure::uniform(&xs).unwrap();
+        let b = DiscreteMeasure::uniform(&ys).unwrap();
+        let dense = NetworkSimplex::new().cost_storage(CostStorage::Dense);
+        let fly = NetworkSimplex::new().cost_storage(CostStorage::OnTheFly);
+        let d = dense.solve_between(&a, &b, GroundCost::Euclidean).unwrap();
+        let f = fly.solve_between(&a, &b, GroundCost::Euclidean).unwrap();
+        assert!(
+            (d.cost / f.cost - 1.0).abs() < 1e-12,
+            "{} vs {}",
+            d.cost,
+            f.cost
+        );
+        assert!(f.dual_violation <= 1e-11 * scale * 4.0);
+    }
 }

@@ -7,6 +7,7 @@ mod common;
 use common::{cloud, cost_scale, translated, uniform_cloud};
 use gan_divergences::divergence::total_variation_measures;
 use gan_divergences::transport::assignment::optimal_assignment;
+use gan_divergences::transport::network_simplex::{CostStorage, NetworkSimplex};
 use gan_divergences::transport::{
     emd, emd_between, wasserstein_1d, CostMatrix, GroundCost, TransportSolution,
 };
@@ -161,6 +162,36 @@ proptest! {
         prop_assert!(w1(&a, &b) <= diameter * tv + EXACT * diameter.max(1.0));
     }
 
+    /// Costs computed on the fly give the dense matrix's optimum and a valid certificate,
+    /// in 2-D and 3-D, for W₁ and W₂², repeated points included.
+    #[test]
+    fn costs_on_the_fly_agree_with_the_dense_matrix(
+        dim in 2usize..=3, source in cloud(2), target in cloud(2), squared in any::<bool>()
+    ) {
+        let lift = |m: &DiscreteMeasure| -> DiscreteMeasure {
+            let xs: Vec<f64> = m.atoms().flat_map(|x| {
+                let mut p = x.to_vec();
+                p.resize(dim, x[0] - x[1]);
+                p
+            }).collect();
+            DiscreteMeasure::from_flat(dim, xs, m.weights()).unwrap()
+        };
+        let (a, b) = (lift(&source), lift(&target));
+        let ground = if squared { GroundCost::SquaredEuclidean } else { GroundCost::Euclidean };
+        let dense = NetworkSimplex::new().cost_storage(CostStorage::Dense);
+        let fly = NetworkSimplex::new().cost_storage(CostStorage::OnTheFly);
+        let d = dense.solve_between(&a, &b, ground).unwrap();
+        let f = fly.solve_between(&a, &b, ground).unwrap();
+        let scale = cost_scale(&a, &b);
+        let scale = if squared { scale * scale } else { scale };
+        prop_assert!((d.cost - f.cost).abs() <= EXACT * scale);
+        prop_assert!(f.dual_violation <= DUAL * scale);
+        if !squared {
+            check_plan(&a, &b, &f);
+            check_dual(&a, &b, &f);
+        }
+    }
+
     /// Equal-size uniform problems (the most degenerate kind) agree with the Hungarian
     /// method.
     #[test]
@@ -220,6 +251,11 @@ fn larger_instances_are_certified() {
         let s = solve(&a, &b);
         check_plan(&a, &b, &s);
         check_dual(&a, &b, &s);
+        let fly = NetworkSimplex::new().cost_storage(CostStorage::OnTheFly);
+        let f = fly.solve_between(&a, &b, GroundCost::Euclidean).unwrap();
+        check_plan(&a, &b, &f);
+        check_dual(&a, &b, &f);
+        assert!((f.cost - s.cost).abs() <= EXACT * cost_scale(&a, &b));
         if n == m {
             let cost = CostMatrix::between(&a, &b, GroundCost::Euclidean).unwrap();
             let hungarian = optimal_assignment(&cost).unwrap().total_cost / n as f64;

@@ -22,7 +22,7 @@ pub(crate) trait ArcCosts: Sync {
     fn n_targets(&self) -> usize;
     /// The cost of moving mass from source i to target j, in the caller's units.
     fn cost(&self, i: usize, j: usize) -> f64;
-    /// Largest |cᵢⱼ| over all arcs.
+    /// Largest |cᵢⱼ| over all arcs, or an upper bound on it within a small factor.
     fn largest_abs(&self) -> f64;
 
     /// The smallest scaled reduced cost `scale·cᵢⱼ + πᵢ − ρⱼ` over `columns`, and its j.
@@ -86,7 +86,7 @@ impl ArcCosts for CostMatrix {
 
 /// Number of independent running minima in [`lane_minimum`] (two vector registers' worth,
 /// so the compiler can keep them in registers and compare them in parallel).
-const LANES: usize = 8;
+pub(super) const LANES: usize = 8;
 
 /// min over k of `costs[k]·scale + source_potential − potentials[k]`, and its k.
 ///
