@@ -39,13 +39,19 @@ use crate::nn::{Float, GeneratorCost, Mlp, OptimizerConfig};
 /// generator's gradient.
 ///
 /// # Examples
-/// ```no_run
-/// use gan_divergences::gan::{Wgan, WganParams};
-/// let params = WganParams::new().n_generator_steps(200).seed(1).check()?;
-/// let mut wgan = Wgan::<f32>::new(&params)?;
-/// let history = wgan.train(None)?;
-/// println!("W1 went from {} to {}", history.evaluations[0].w1_exact,
-///          history.evaluations.last().map_or(f64::NAN, |e| e.w1_exact));
+/// ```
+/// use gan_divergences::gan::{EvaluationParams, ModelParams, Wgan, WganParams};
+/// let small = ModelParams { hidden_widths: vec![16, 16], ..ModelParams::default() };
+/// let params = WganParams::new()
+///     .model(small)
+///     .n_generator_steps(20)
+///     .evaluation(EvaluationParams { every: 10, n_samples: 64 })
+///     .seed(1)
+///     .check()?;
+/// let history = Wgan::<f32>::new(&params)?.train(None)?;
+/// assert_eq!(history.steps.len(), 20);
+/// assert_eq!(history.evaluations.len(), 3); // before training, after 10 and 20 steps
+/// assert!(history.evaluations.iter().all(|e| e.w1_exact > 0.0));
 /// # Ok::<(), gan_divergences::Error>(())
 /// ```
 ///
