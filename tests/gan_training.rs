@@ -284,7 +284,6 @@ fn fresh_discriminator_against_a_frozen_generator_saturates_the_minimax_gradient
             ..ModelParams::default()
         })
         .cost(GeneratorCost::Minimax)
-        .optimizer(gan_divergences::nn::OptimizerConfig::adam(1e-3, 0.5))
         .evaluation(EvaluationParams {
             every: 1,
             n_samples: 256,
@@ -292,7 +291,8 @@ fn fresh_discriminator_against_a_frozen_generator_saturates_the_minimax_gradient
         .check()
         .unwrap();
     let mut gan = Gan::<f64>::new(&params).unwrap();
-    gan.reset_discriminator(7).unwrap();
+    let fresh_adam = gan_divergences::nn::OptimizerConfig::adam(1e-3, 0.5);
+    gan.reset_discriminator(7, Some(fresh_adam)).unwrap();
     let before = gan.evaluate().unwrap();
     for _ in 0..3000 {
         gan.discriminator_step().unwrap();

@@ -8,7 +8,7 @@ use crate::gan::history::{EvaluationRecord, Progress, StepRecord, TrainingHistor
 use crate::gan::pair::{AdversaryLoss, Pair};
 use crate::gan::probe;
 use crate::gan::wgan::{run, Event};
-use crate::nn::{Float, Mlp};
+use crate::nn::{Float, Mlp, OptimizerConfig};
 
 /// A GAN: a discriminator D = σ(l) trained by binary cross-entropy and a generator
 /// trained with the minimax cost or the −log D alternative.
@@ -101,13 +101,18 @@ impl<T: Float> Gan<T> {
         self.pair.generator_step(self.params.cost())
     }
 
-    /// Replaces the discriminator by a fresh one drawn with `seed` and resets its
-    /// optimizer's state; the generator is untouched.
+    /// Replaces the discriminator by a fresh one drawn with `seed`, with a fresh optimizer:
+    /// `optimizer` if given (e.g. Adam(1e-3, β₁ = 0.5) for the fresh discriminators of
+    /// Arjovsky and Bottou 2017, Figures 1–3), else the run's. The generator is untouched.
     ///
     /// # Errors
-    /// None for checked params.
-    pub fn reset_discriminator(&mut self, seed: u64) -> Result<()> {
-        self.pair.reset_adversary(seed)
+    /// [`crate::Error::InvalidParameter`] for a bad `optimizer`.
+    pub fn reset_discriminator(
+        &mut self,
+        seed: u64,
+        optimizer: Option<OptimizerConfig>,
+    ) -> Result<()> {
+        self.pair.reset_adversary(seed, optimizer)
     }
 
     /// The fixed real evaluation batch (`dim × n_samples`).

@@ -200,11 +200,17 @@ impl<T: Float> Pair<T> {
         Ok(value)
     }
 
-    /// A fresh adversary drawn from `seed`'s initialization stream, with fresh optimizer
-    /// state; the generator, its optimizer and the batch stream are kept.
-    pub(crate) fn reset_adversary(&mut self, seed: u64) -> Result<()> {
+    /// A fresh adversary drawn from `seed`'s initialization stream, with a fresh optimizer
+    /// (`optimizer`, or the run's); the generator, its optimizer and the batch stream are
+    /// kept.
+    pub(crate) fn reset_adversary(
+        &mut self,
+        seed: u64,
+        optimizer: Option<OptimizerConfig>,
+    ) -> Result<()> {
         let adversary = new_adversary(&self.model, seed)?;
-        self.adversary_optimizer = self.optimizer.build(&adversary)?;
+        let config = optimizer.unwrap_or(self.optimizer);
+        self.adversary_optimizer = config.build(&adversary)?;
         self.adversary = adversary;
         Ok(())
     }

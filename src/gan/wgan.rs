@@ -131,13 +131,13 @@ impl<T: Float> Wgan<T> {
         self.pair.generator_step(GeneratorCost::Wasserstein)
     }
 
-    /// Replaces the critic by a fresh one drawn with `seed` and resets its optimizer's
-    /// state; the generator is untouched.
+    /// Replaces the critic by a fresh one drawn with `seed`, with a fresh optimizer:
+    /// `optimizer` if given, else the run's RMSProp. The generator is untouched.
     ///
     /// # Errors
-    /// None for checked params.
-    pub fn reset_critic(&mut self, seed: u64) -> Result<()> {
-        self.pair.reset_adversary(seed)
+    /// [`crate::Error::InvalidParameter`] for a bad `optimizer`.
+    pub fn reset_critic(&mut self, seed: u64, optimizer: Option<OptimizerConfig>) -> Result<()> {
+        self.pair.reset_adversary(seed, optimizer)
     }
 
     /// The fixed real evaluation batch (`dim × n_samples`).
