@@ -282,10 +282,11 @@ fn write_outputs(args: &Args, rows: &[Row]) {
         .write(&args.out, "parallel_lines")
         .unwrap_or_else(|e| cli::fail(e));
     println!(
-        "\nWrote {}, {}, {}",
+        "\nWrote {}, {}, {} and the verdict {}",
         paths[0].display(),
         paths[1].display(),
-        csv.display()
+        csv.display(),
+        args.out.join("parallel_lines.json").display()
     );
 }
 
@@ -388,35 +389,21 @@ fn checks(rows: &[Row], samples: u64) -> Vec<cli::Check> {
         .map(|w| (w[1].common - w[0].common).abs() / (w[1].theta - w[0].theta))
         .fold(0.0_f64, f64::max);
     vec![
-        cli::Check {
-            name: "max |mean W estimate - |theta||".into(),
-            measured: w_error,
-            predicted: w_tolerance,
-            pass: w_error <= w_tolerance,
-        },
-        cli::Check {
-            name: "max |W (common latents) - |theta||".into(),
-            measured: common_error,
-            predicted: 1e-12,
-            pass: common_error <= 1e-12,
-        },
-        cli::Check {
-            name: "max |network simplex - Hungarian| (draw 0)".into(),
-            measured: solver_gap,
-            predicted: SOLVER_AGREEMENT,
-            pass: solver_gap <= SOLVER_AGREEMENT,
-        },
-        cli::Check {
-            name: "JS, KL, TV (common latents) equal closed forms (1 = yes)".into(),
-            measured: f64::from(u8::from(closed_forms_met)),
-            predicted: 1.0,
-            pass: closed_forms_met,
-        },
-        cli::Check {
-            name: "Lipschitz constant of W(theta) on the grid (Thm 1: <= 1)".into(),
-            measured: lipschitz,
-            predicted: 1.0,
-            pass: lipschitz <= 1.0 + 1e-9,
-        },
+        cli::Check::at_most("max |mean W estimate - |theta||", w_error, w_tolerance),
+        cli::Check::at_most("max |W (common latents) - |theta||", common_error, 1e-12),
+        cli::Check::at_most(
+            "max |network simplex - Hungarian| (draw 0)",
+            solver_gap,
+            SOLVER_AGREEMENT,
+        ),
+        cli::Check::holds(
+            "JS, KL, TV (common latents) equal closed forms (1 = yes)",
+            closed_forms_met,
+        ),
+        cli::Check::at_most(
+            "Lipschitz constant of W(theta) on the grid (Thm 1: <= 1)",
+            lipschitz,
+            1.0 + 1e-9,
+        ),
     ]
 }

@@ -70,6 +70,13 @@ pub enum Error {
         what: &'static str,
     },
 
+    /// Every weight is finite but their sum overflows f64 (above about 1.8e308).
+    #[error("{what}: the sum of the values overflows f64; rescale them")]
+    MassOverflow {
+        /// Which input.
+        what: &'static str,
+    },
+
     /// Two measures that must have equal mass (a transport problem) do not.
     #[error("total masses differ: source {source_mass}, target {target_mass}")]
     MassMismatch {

@@ -40,7 +40,8 @@ impl DiscreteMeasure {
     /// - [`Error::DimensionMismatch`] if two atoms differ in length;
     /// - [`Error::NonFinite`] for a NaN or infinite coordinate or weight;
     /// - [`Error::NegativeWeight`] for a weight below zero;
-    /// - [`Error::ZeroMass`] if every weight is zero.
+    /// - [`Error::ZeroMass`] if every weight is zero;
+    /// - [`Error::MassOverflow`] if the weights' sum overflows f64.
     ///
     /// # Examples
     /// ```
@@ -80,7 +81,8 @@ impl DiscreteMeasure {
     /// # Errors
     /// - [`Error::InvalidParameter`] if `dim == 0`;
     /// - [`Error::Empty`] if there are no coordinates;
-    /// - [`Error::LengthMismatch`] if `coordinates.len()` is not `weights.len() * dim`;
+    /// - [`Error::LengthMismatch`] if `coordinates.len()` is not a multiple of `dim`, or
+    ///   `weights.len()` is not `coordinates.len() / dim`;
     /// - and the coordinate and weight errors of [`DiscreteMeasure::new`].
     pub fn from_flat(dim: usize, coordinates: Vec<f64>, weights: &[f64]) -> Result<Self> {
         if dim == 0 {
@@ -90,7 +92,14 @@ impl DiscreteMeasure {
             });
         }
         validate::non_empty("atoms", &coordinates)?;
-        validate::length("coordinates", weights.len() * dim, coordinates.len())?;
+        if coordinates.len() % dim != 0 {
+            return Err(Error::LengthMismatch {
+                what: "coordinates (not a whole number of atoms)",
+                expected: (coordinates.len() / dim + 1).saturating_mul(dim),
+                found: coordinates.len(),
+            });
+        }
+        validate::length("weights", coordinates.len() / dim, weights.len())?;
         validate::finite("coordinates", &coordinates)?;
 
         let weights = validate::normalized("weights", weights)?;
@@ -107,14 +116,6 @@ impl DiscreteMeasure {
     /// As [`DiscreteMeasure::from_flat`]; a length that is not a multiple of `dim` is a
     /// [`Error::LengthMismatch`].
     pub fn uniform_flat(dim: usize, coordinates: Vec<f64>) -> Result<Self> {
-        if dim != 0 && coordinates.len() % dim != 0 {
-            return Err(Error::LengthMismatch {
-                what: "coordinates",
-                expected: (coordinates.len() / dim + 1) * dim,
-                found: coordinates.len(),
-            });
-        }
-
         let n = coordinates.len().checked_div(dim).unwrap_or(0);
         Self::from_flat(dim, coordinates, &vec![1.0; n])
     }
@@ -316,6 +317,23 @@ mod tests {
         assert!(matches!(
             DiscreteMeasure::new(&[vec![]], &[1.0]),
             Err(Error::InvalidParameter { .. })
+        ));
+        assert_eq!(
+            DiscreteMeasure::new(&[vec![0.0], vec![1.0]], &[1e308, 1e308]),
+            Err(Error::MassOverflow { what: "weights" })
+        );
+        assert!(matches!(
+            DiscreteMeasure::on_line(vec![1.0, 2.0], Some(&[1.0])),
+            Err(Error::LengthMismatch {
+                what: "weights",
+                expected: 2,
+                found: 1
+            })
+        ));
+        // sizes that would overflow usize arithmetic are a typed error, not a panic
+        assert!(matches!(
+            DiscreteMeasure::from_flat(usize::MAX, vec![1.0], &[1.0, 1.0]),
+            Err(Error::LengthMismatch { .. })
         ));
     }
 

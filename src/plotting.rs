@@ -351,9 +351,10 @@ fn draw_panel<DB: DrawingBackend>(
             }
         };
         if !series.label.is_empty() {
-            legend.label(series.label.as_str()).legend(move |(x, y)| {
-                Rectangle::new([(x, y - 4), (x + 16, y + 4)], color.mix(0.8).filled())
-            });
+            let mark = series.mark.clone();
+            legend
+                .label(series.label.as_str())
+                .legend(move |(x, y)| legend_glyph(&mark, color, x, y));
         }
     }
 
@@ -366,6 +367,25 @@ fn draw_panel<DB: DrawingBackend>(
         .draw()
         .map_err(|e| fail(&e))?;
     Ok(())
+}
+
+/// The legend's sample of a series, drawn like the series itself.
+fn legend_glyph<DB: DrawingBackend>(
+    mark: &Mark,
+    color: RGBColor,
+    x: i32,
+    y: i32,
+) -> DynElement<'static, DB, (i32, i32)> {
+    match mark {
+        Mark::Line | Mark::Dashed => {
+            PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)).into_dyn()
+        }
+        Mark::Markers => Circle::new((x + 9, y), 4, color.filled()).into_dyn(),
+        Mark::Rings => Circle::new((x + 9, y), 6, color.stroke_width(2)).into_dyn(),
+        Mark::Band { .. } => {
+            Rectangle::new([(x, y - 5), (x + 18, y + 5)], color.mix(0.25).filled()).into_dyn()
+        }
+    }
 }
 
 /// Writes a CSV file: one header line, then one line per row, values in shortest

@@ -32,7 +32,7 @@ pub(crate) fn finite(what: &'static str, values: &[f64]) -> Result<()> {
 }
 
 /// Checks a vector of masses (finite, non-negative, positive finite total) and returns its
-/// total. The sum is accumulated in f64; a total that overflows is reported as non-finite.
+/// total. The sum is accumulated in f64; a total that overflows is [`Error::MassOverflow`].
 pub(crate) fn masses(what: &'static str, values: &[f64]) -> Result<f64> {
     non_empty(what, values)?;
     finite(what, values)?;
@@ -49,10 +49,7 @@ pub(crate) fn masses(what: &'static str, values: &[f64]) -> Result<f64> {
         return Err(Error::ZeroMass { what });
     }
     if !total.is_finite() {
-        return Err(Error::NonFinite {
-            what,
-            index: values.len(),
-        });
+        return Err(Error::MassOverflow { what });
     }
     Ok(total)
 }

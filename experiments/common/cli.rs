@@ -60,28 +60,66 @@ pub fn progress(total: u64, quiet: bool, what: &str) -> ProgressBar {
     bar
 }
 
-/// One line of the printed report: a check, what was measured, what theory predicts.
+/// One line of the printed report: what was measured, and the bound or value the theory
+/// (with its tolerance) requires of it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Check {
     /// What is checked.
     pub name: String,
     /// The measured value.
     pub measured: f64,
-    /// The threshold or predicted value it is compared with.
-    pub predicted: f64,
+    /// How `measured` must relate to `required`: `"<="`, `">="` or `"="`.
+    pub relation: &'static str,
+    /// The bound or value from the theory.
+    pub required: f64,
     /// Whether the check passed.
     pub pass: bool,
+}
+
+impl Check {
+    /// A check that `measured ≤ bound`.
+    pub fn at_most(name: &str, measured: f64, bound: f64) -> Self {
+        Self {
+            name: name.to_string(),
+            measured,
+            relation: "<=",
+            required: bound,
+            pass: measured <= bound,
+        }
+    }
+
+    /// A check that `measured ≥ bound`.
+    pub fn at_least(name: &str, measured: f64, bound: f64) -> Self {
+        Self {
+            name: name.to_string(),
+            measured,
+            relation: ">=",
+            required: bound,
+            pass: measured >= bound,
+        }
+    }
+
+    /// A check that a condition holds, shown as 1 (yes) or 0 (no) against 1.
+    pub fn holds(name: &str, condition: bool) -> Self {
+        Self {
+            name: name.to_string(),
+            measured: f64::from(u8::from(condition)),
+            relation: "=",
+            required: 1.0,
+            pass: condition,
+        }
+    }
 }
 
 /// Prints the checks as a table and writes them as `<dir>/<stem>.json`; returns whether
 /// all passed.
 pub fn report_checks(checks: &[Check], dir: &Path, stem: &str, seed: u64) -> bool {
-    println!("\nChecks against the theory");
+    println!("\nChecks against the theory (measured, then what the theory requires)");
     for check in checks {
         let verdict = if check.pass { "PASS" } else { "FAIL" };
         println!(
-            "  {verdict}  {:<58} measured {:>10.3e}  theory {:>10.3e}",
-            check.name, check.measured, check.predicted
+            "  {verdict}  {:<58} {:>10.3e} {:<2} {:.3e}",
+            check.name, check.measured, check.relation, check.required
         );
     }
     let all_pass = checks.iter().all(|c| c.pass);
