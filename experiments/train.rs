@@ -11,6 +11,9 @@ mod cli;
 
 use std::path::PathBuf;
 
+use gan_divergences::gan::EvaluationRecord;
+use gan_divergences::plotting::{Figure, LegendPosition, Mark, Panel, Series};
+
 use clap::{Parser, ValueEnum};
 use gan_divergences::gan::{
     data, CriticWarmup, EvaluationParams, Gan, GanParams, ManifoldKind, ModelParams, Progress,
@@ -251,7 +254,61 @@ fn write(args: &Args, history: &TrainingHistory) -> [PathBuf; 2] {
             std::process::exit(1);
         }
     }
+    if !history.evaluations.is_empty() {
+        draw(args, history, &stem);
+    }
     [steps, evaluations]
+}
+
+/// Training curves: exact W1 beside the adversary's own estimate, against generator steps.
+fn draw(args: &Args, history: &TrainingHistory, stem: &str) -> [PathBuf; 2] {
+    let at = |f: &dyn Fn(&EvaluationRecord) -> Option<f64>| -> Vec<(f64, f64)> {
+        history
+            .evaluations
+            .iter()
+            .filter_map(|e| Some((e.generator_step as f64, f(e)?)))
+            .collect()
+    };
+    let is_gan = history
+        .evaluations
+        .first()
+        .is_some_and(|e| e.critic_estimate.is_none());
+    let (estimate, label) = if is_gan {
+        (
+            at(&|e| e.js_lower_bound),
+            "JS lower bound ln 2 - BCE/2 (nats)",
+        )
+    } else {
+        (
+            at(&|e| e.critic_estimate),
+            "critic: mean f(real) - mean f(fake)",
+        )
+    };
+    let series = |label: &str, points: Vec<(f64, f64)>, color: usize| Series {
+        label: label.to_string(),
+        points,
+        mark: Mark::Line,
+        color,
+    };
+    let exact = Panel {
+        title: "Exact W1 between real and generated batches".into(),
+        x_label: "generator step".into(),
+        y_label: "W1".into(),
+        series: vec![series("network simplex", at(&|e| Some(e.w1_exact)), 0)],
+        legend: LegendPosition::UpperRight,
+        ..Panel::default()
+    };
+    let adversary = Panel {
+        title: "What the adversary reports".into(),
+        x_label: "generator step".into(),
+        y_label: label.into(),
+        series: vec![series(label, estimate, 1)],
+        legend: LegendPosition::UpperRight,
+        ..Panel::default()
+    };
+    Figure::new(vec![exact, adversary])
+        .write(&args.out, stem)
+        .unwrap_or_else(|e| cli::fail(e))
 }
 
 fn report(history: &TrainingHistory, paths: &[PathBuf; 2]) {
@@ -260,23 +317,55 @@ fn report(history: &TrainingHistory, paths: &[PathBuf; 2]) {
         println!("no evaluations (--eval-every 0)");
         return;
     };
-    println!(
-        "{:>8} {:>10} {:>12} {:>12}",
-        "g-step", "W1 exact", "critic est.", "grad norm"
-    );
-    for e in &history.evaluations {
-        let estimate = e.critic_estimate.or(e.js_lower_bound).unwrap_or(f64::NAN);
+    let is_gan = first.critic_estimate.is_none();
+    if is_gan {
         println!(
-            "{:>8} {:>10.4} {:>12.4e} {:>12.4e}",
-            e.generator_step, e.w1_exact, estimate, e.generator_gradient_norm
+            "{:>8} {:>10} {:>12} {:>10} {:>12}",
+            "g-step", "W1 exact", "JS lower bd", "D accuracy", "grad norm"
         );
+    } else {
+        println!(
+            "{:>8} {:>10} {:>12} {:>12}",
+            "g-step", "W1 exact", "critic est.", "grad norm"
+        );
+    }
+    for e in &history.evaluations {
+        if is_gan {
+            println!(
+                "{:>8} {:>10.4} {:>12.4e} {:>10.4} {:>12.4e}",
+                e.generator_step,
+                e.w1_exact,
+                e.js_lower_bound.unwrap_or(f64::NAN),
+                e.discriminator_accuracy.unwrap_or(f64::NAN),
+                e.generator_gradient_norm
+            );
+        } else {
+            println!(
+                "{:>8} {:>10.4} {:>12.4e} {:>12.4e}",
+                e.generator_step,
+                e.w1_exact,
+                e.critic_estimate.unwrap_or(f64::NAN),
+                e.generator_gradient_norm
+            );
+        }
     }
     let change = 100.0 * (last.w1_exact - first.w1_exact) / first.w1_exact;
     println!(
         "W1 exact: {:.4} -> {:.4} ({change:+.1}%)",
         first.w1_exact, last.w1_exact
     );
-    println!("wrote {} and {}", paths[0].display(), paths[1].display());
+    let figure = paths[1].with_file_name(
+        paths[1]
+            .file_name()
+            .map(|n| n.to_string_lossy().replace("_evaluations.csv", ".png"))
+            .unwrap_or_default(),
+    );
+    println!(
+        "wrote {}, {} and the curves {} (.svg beside it)",
+        paths[0].display(),
+        paths[1].display(),
+        figure.display()
+    );
 }
 
 fn main() {

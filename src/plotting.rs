@@ -286,21 +286,19 @@ fn draw_panel<DB: DrawingBackend>(
         .caption(&panel.title, (FONT, 18))
         .margin(12)
         .x_label_area_size(40)
-        .y_label_area_size(56)
+        .y_label_area_size(66)
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(|e| fail(&e))?;
     let log_label = |v: &f64| format!("1e{v:.0}");
-    let plain_label = |v: &f64| format!("{v:.2}");
-    let y_formatter: &dyn Fn(&f64) -> String = if panel.y_log {
-        &log_label
-    } else {
-        &plain_label
-    };
+    let y_plain = |v: &f64| tick_label(*v, y1 - y0);
+    let x_label = |v: &f64| tick_label(*v, x1 - x0);
+    let y_formatter: &dyn Fn(&f64) -> String = if panel.y_log { &log_label } else { &y_plain };
     chart
         .configure_mesh()
         .x_desc(panel.x_label.as_str())
         .y_desc(panel.y_label.as_str())
         .y_label_formatter(y_formatter)
+        .x_label_formatter(&x_label)
         .label_style((FONT, 13))
         .axis_desc_style((FONT, 14))
         .light_line_style(RGBColor(235, 235, 235))
@@ -367,6 +365,21 @@ fn draw_panel<DB: DrawingBackend>(
         .draw()
         .map_err(|e| fail(&e))?;
     Ok(())
+}
+
+/// A tick label with as many decimals as an axis spanning `span` needs (about two
+/// significant digits across the axis), without a "-0".
+fn tick_label(value: f64, span: f64) -> String {
+    let decimals = (1.0 - span.abs().max(1e-300).log10().floor()).clamp(0.0, 8.0) as usize;
+    let text = format!("{value:.decimals$}");
+    if text
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
+        return text.trim_start_matches('-').to_string();
+    }
+    text
 }
 
 /// The legend's sample of a series, drawn like the series itself.

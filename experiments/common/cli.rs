@@ -7,11 +7,13 @@
 #![allow(dead_code)]
 
 use indicatif::{ProgressBar, ProgressStyle};
+use std::io::Write;
 use std::path::Path;
 
 /// Parses the command line; `--help` and `--version` print and exit 0, any other problem
 /// prints one line naming it and exits 2.
 pub fn parse<T: clap::Parser>() -> T {
+    install_panic_hook();
     match T::try_parse() {
         Ok(args) => args,
         Err(error) => {
@@ -20,7 +22,7 @@ pub fn parse<T: clap::Parser>() -> T {
                 error.kind(),
                 ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
             ) {
-                print!("{error}");
+                let _ = write!(std::io::stdout(), "{error}");
                 std::process::exit(0);
             }
             let text = error.to_string();
@@ -28,6 +30,31 @@ pub fn parse<T: clap::Parser>() -> T {
             fail(first.trim_start_matches("error: "));
         }
     }
+}
+
+/// Ends quietly when standard output is a closed pipe (`... | head`), as command-line
+/// tools do; any other panic is a bug, reported in one line with exit code 101.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("unknown panic");
+        if message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "internal error (a bug, please report it): {}{place}",
+            one_line(message)
+        );
+        std::process::exit(101);
+    }));
 }
 
 /// Prints `error: <message>` as one line on standard error and exits with code 2.
