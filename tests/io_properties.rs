@@ -8,7 +8,9 @@ use gan_divergences::divergence::{
     jensen_shannon, jensen_shannon_measures, kullback_leibler, kullback_leibler_measures,
     total_variation, total_variation_measures,
 };
-use gan_divergences::io::{parse_csv, parse_npy, Position, ReadErrorKind, Table};
+use gan_divergences::io::{
+    parse_csv, parse_csv_with_header, parse_npy, Header, Position, ReadErrorKind, Table,
+};
 use gan_divergences::transport::{wasserstein, wasserstein_1d_samples};
 use gan_divergences::DiscreteMeasure;
 use proptest::prelude::*;
@@ -62,9 +64,15 @@ fn any_float() -> impl Strategy<Value = f64> {
 }
 
 fn csv_text(rows: &[Vec<f64>], header: bool) -> String {
+    csv_text_named(rows, header.then_some("x"))
+}
+
+/// The rows as CSV, after a header of `prefix` followed by the column number if any
+/// (an empty prefix gives pandas' header of numbers `0,1,...`).
+fn csv_text_named(rows: &[Vec<f64>], prefix: Option<&str>) -> String {
     let mut text = String::new();
-    if header {
-        let names: Vec<String> = (0..rows[0].len()).map(|k| format!("x{k}")).collect();
+    if let Some(prefix) = prefix {
+        let names: Vec<String> = (0..rows[0].len()).map(|k| format!("{prefix}{k}")).collect();
         text.push_str(&names.join(","));
         text.push('\n');
     }
@@ -74,6 +82,18 @@ fn csv_text(rows: &[Vec<f64>], header: bool) -> String {
         text.push('\n');
     }
     text
+}
+
+/// NPY bytes of the points as a C-order `<f8` array.
+fn npy_of(rows: &[Vec<f64>]) -> Vec<u8> {
+    let (n, dim) = (rows.len(), rows[0].len());
+    let data: Vec<u8> = rows
+        .iter()
+        .flatten()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
+    let dict = format!("{{'descr': '<f8', 'fortran_order': False, 'shape': ({n}, {dim}), }}");
+    npy_bytes(&dict, &data)
 }
 
 proptest! {
@@ -122,8 +142,101 @@ proptest! {
     }
 
     #[test]
+    fn csv_never_drops_a_column_that_holds_numbers(
+        rows in points().prop_filter("two rows", |r| r.len() >= 2),
+        header in any::<bool>(),
+        pick in any::<prop::sample::Index>(),
+        token in "[A-Za-z#?!/.][A-Za-z#?!/. ]{0,7}",
+    ) {
+        // a non-numeric field in the first data row of a column of numbers
+        let mut text = String::new();
+        let dim = rows[0].len();
+        let column = pick.index(dim) + 1;
+        if header {
+            text.push_str(&vec!["h"; dim].join(","));
+            text.push('\n');
+        }
+        for (i, row) in rows.iter().enumerate() {
+            let mut fields: Vec<String> = row.iter().map(|v| format!("{v:?}")).collect();
+            if i == 0 {
+                fields[column - 1] = token.clone();
+            }
+            text.push_str(&fields.join(","));
+            text.push('\n');
+        }
+
+        let first = 1 + u64::from(header);
+        match parse_csv(text.as_bytes()) {
+            // only a whole first line of text, taken as a header, is ever read past
+            Ok(table) => prop_assert_eq!((table.n_cols(), header), (dim, false)),
+            Err(ReadErrorKind::NumberInTextColumn { line, column: c, text_line, .. }) => {
+                prop_assert_eq!((line, c, text_line), (first + 1, column, first));
+            }
+            Err(ReadErrorKind::NotANumber { line, column: c, .. }) => {
+                prop_assert_eq!((line, c), (first, column));
+            }
+            Err(ReadErrorKind::NonFinite { position, .. }) => {
+                prop_assert_eq!(position, Position::Csv { line: first, column });
+            }
+            // one column of text after a header: no coordinate at all
+            Err(ReadErrorKind::NoNumericColumn { line }) => {
+                prop_assert_eq!((line, dim, header), (first, 1, true));
+            }
+            Err(other) => prop_assert!(false, "{:?} for {:?}", other, text),
+        }
+    }
+
+    #[test]
+    fn csv_header_option_is_obeyed(rows in points(), numeric_names in any::<bool>()) {
+        let flat = rows.concat();
+        let prefix = if numeric_names { "" } else { "x" };
+        let with = csv_text_named(&rows, Some(prefix));
+        let table = parse_csv_with_header(with.as_bytes(), Header::Present).unwrap();
+        prop_assert_eq!(table.values(), flat.as_slice());
+        let without = csv_text_named(&rows, None);
+        let table = parse_csv_with_header(without.as_bytes(), Header::Absent).unwrap();
+        prop_assert_eq!(table.values(), flat.as_slice());
+        // under auto, a header of numbers is one more data row, as documented
+        let auto = parse_csv(with.as_bytes()).unwrap();
+        prop_assert_eq!(auto.n_rows(), rows.len() + usize::from(numeric_names));
+    }
+
+    #[test]
+    fn csv_messages_are_one_short_printable_line(
+        bytes in prop::collection::vec(any::<u8>(), 0..400),
+    ) {
+        if let Err(error) = parse_csv(bytes.as_slice()) {
+            let message = error.to_string();
+            prop_assert!(!message.chars().any(char::is_control), "{:?}", message);
+            prop_assert!(message.chars().count() <= 300, "{:?}", message);
+        }
+    }
+
+    #[test]
+    fn npy_data_must_have_the_announced_length(
+        rows in points(),
+        extra in prop::collection::vec(any::<u8>(), 1..24),
+        cut in 1usize..24,
+    ) {
+        let file = npy_of(&rows);
+        let expected = (rows.len() * rows[0].len() * 8) as u128;
+        let mut long = file.clone();
+        long.extend_from_slice(&extra);
+        prop_assert_eq!(
+            parse_npy(long.as_slice()),
+            Err(ReadErrorKind::TrailingData { expected })
+        );
+        let cut = cut.min(expected as usize);
+        let short = &file[..file.len() - cut];
+        prop_assert_eq!(
+            parse_npy(short),
+            Err(ReadErrorKind::WrongDataLength { expected, found: expected as usize - cut })
+        );
+    }
+
+    #[test]
     fn npy_reader_takes_any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
-        if let Ok(table) = parse_npy(&bytes) {
+        if let Ok(table) = parse_npy(bytes.as_slice()) {
             assert_well_formed(&table);
         }
     }
@@ -133,7 +246,7 @@ proptest! {
         dict in "[{}()\\[\\]'a-z0-9<>|:, ]{0,120}",
         data in prop::collection::vec(any::<u8>(), 0..64),
     ) {
-        if let Ok(table) = parse_npy(&npy_bytes(&dict, &data)) {
+        if let Ok(table) = parse_npy(npy_bytes(&dict, &data).as_slice()) {
             assert_well_formed(&table);
         }
     }
@@ -151,7 +264,7 @@ proptest! {
             if fortran { "True" } else { "False" },
             dims.join(", ")
         );
-        if let Ok(table) = parse_npy(&npy_bytes(&dict, &data)) {
+        if let Ok(table) = parse_npy(npy_bytes(&dict, &data).as_slice()) {
             assert_well_formed(&table);
         }
     }
@@ -166,7 +279,7 @@ proptest! {
         };
         let order = if fortran { "True" } else { "False" };
         let dict = format!("{{'descr': '<f8', 'fortran_order': {order}, 'shape': ({n}, {dim}), }}");
-        let table = parse_npy(&npy_bytes(&dict, &data)).unwrap();
+        let table = parse_npy(npy_bytes(&dict, &data).as_slice()).unwrap();
         let flat = rows.concat();
         prop_assert_eq!(table.values(), flat.as_slice());
     }

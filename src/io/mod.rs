@@ -6,26 +6,39 @@
 //! column of a CSV file, element index of an array).
 //!
 //! # CSV
-//! One point per row, fields separated by commas. Blank lines before the data and at the
-//! end are skipped; a blank line between data rows is an error, so that row k of the
-//! table always sits on line `first_data_line + k`.
+//! One point per row, fields separated by commas, lines ended by `\n` or `\r\n`. Blank
+//! lines before the data and at the end are skipped; a blank line between data rows is an
+//! error, so that row k of the table always sits on line `first_data_line + k`. A line
+//! may hold at most [`MAX_LINE_BYTES`] bytes (16 MiB), so that a file with no line
+//! breaks, or a device such as `/dev/zero`, is refused instead of filling memory.
 //!
-//! - **Header**: the first non-blank line is a header when none of its fields is a
-//!   number or starts like one (a digit, `+`, `-` or `.`).
-//! - **Columns**: a column whose field in the first data row is text (such as `cat` or
-//!   `id7`) is skipped in every row; every other column is a coordinate and must hold a
-//!   finite number in every row. Empty fields and missing-value markers (`NA`, `N/A`,
-//!   `null`, `None`) are errors, never text.
+//! - **Header** ([`Header`]): under [`Header::Auto`], the first non-blank line is a
+//!   header when none of its fields is a number or starts like one (a digit, `+`, `-` or
+//!   `.`). A header made only of numbers, such as the `0` or `0,1` that pandas writes
+//!   for unnamed columns, is therefore read as data; [`Header::Present`] and
+//!   [`Header::Absent`] say which it is.
+//! - **Columns**: a column whose field in the first data row is text (such as `cat`,
+//!   `id7` or `#N/A`) is a label column and is skipped, but only if it holds no number
+//!   in any row: a number further down such a column is an error that names the line
+//!   and column of the number and the field that made the column text. Every other
+//!   column is a coordinate and must hold a finite number in every row. Empty fields and
+//!   missing-value markers (`NA`, `N/A`, `null`, `None`) in the first data row are
+//!   errors, never text. For this rule a field is a number when Rust's `f64` parser
+//!   reads it and it holds a digit (so `1e400` counts, a lone `nan` or `inf` does not).
 //! - **Quotes**: a field may be wrapped in double quotes (`"1.5"`); a quoted field may
 //!   hold commas and doubled quotes. A field cannot span lines.
 //! - Numbers are read with Rust's `f64` parser (decimal or scientific notation; `nan`
 //!   and `inf` are read and then rejected as not finite).
+//! - Fields quoted back in messages have control characters escaped (`\0`, `\r`,
+//!   `\x07`) and are cut to 40 characters, marked with `…`.
 //!
 //! # NPY
 //! Version 1, 2 or 3 files holding a 1-D array (n points on the line) or a 2-D array
 //! (n points in R^d), in C or Fortran order, of `f8`, `f4` or integer type (any byte
-//! order). Values are converted to f64. The header is parsed by the `npyz` crate after a
-//! few checks that keep hostile headers away from it (length, nesting depth, size).
+//! order). Values are converted to f64. The magic bytes and header are read and checked
+//! first (length, nesting depth, size) before the `npyz` crate parses the header; then
+//! exactly the number of data bytes the header announces is read, and a file that is
+//! shorter or longer is an error. Nothing is read past the first byte beyond that size.
 //!
 //! # Errors
 //! See [`ReadErrorKind`]: one variant per way a file can be wrong.
@@ -33,7 +46,7 @@
 mod csv;
 mod npy;
 
-pub use self::csv::parse_csv;
+pub use self::csv::{parse_csv, parse_csv_with_header, MAX_LINE_BYTES};
 pub use self::npy::parse_npy;
 
 use std::fmt;
@@ -42,6 +55,23 @@ use thiserror::Error;
 
 /// Longest token quoted back in an error message, in characters.
 const MAX_TOKEN_CHARS: usize = 40;
+
+/// Longest explanation from the `npyz` parser repeated in an error message, in characters.
+const MAX_DETAIL_CHARS: usize = 200;
+
+/// Whether the first non-blank line of a CSV file is a header.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Header {
+    /// A header when none of its fields is a number or starts like one; a header made
+    /// only of numbers (pandas' `0` or `0,1`) is read as data.
+    #[default]
+    Auto,
+    /// Always a header, whatever it holds.
+    Present,
+    /// Never a header: the first non-blank line is data.
+    Absent,
+}
 
 /// A file that could not be read, with the reason.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -126,14 +156,65 @@ pub enum ReadErrorKind {
     },
 
     /// A CSV field in a coordinate column is not a number.
-    #[error("line {line}, column {column}: '{token}' is not a number")]
+    #[error(
+        "line {line}, column {column}: '{token}' is not a number{}",
+        cr_hint(*cr_line_endings)
+    )]
     NotANumber {
         /// Line number, from 1.
         line: u64,
         /// Field number, from 1.
         column: usize,
-        /// The offending field, shortened to 40 characters.
+        /// The offending field, escaped and shortened to 40 characters.
         token: String,
+        /// The field holds a carriage return not followed by a newline, the mark of a
+        /// file with CR-only line endings read as one line.
+        cr_line_endings: bool,
+    },
+
+    /// A CSV column taken as text (a label column) from its field in the first data row
+    /// holds a number further down, so skipping it would drop data.
+    #[error(
+        "line {line}, column {column}: '{token}' is a number, but the column was taken as \
+         text from line {text_line} because of '{text_token}'; a column is skipped as \
+         labels only if it holds no number"
+    )]
+    NumberInTextColumn {
+        /// Line of the number, from 1.
+        line: u64,
+        /// Field number, from 1.
+        column: usize,
+        /// The number, escaped and shortened to 40 characters.
+        token: String,
+        /// Line of the first data row, which made the column text.
+        text_line: u64,
+        /// The field of the first data row, escaped and shortened to 40 characters.
+        text_token: String,
+    },
+
+    /// A CSV line is longer than [`MAX_LINE_BYTES`].
+    #[error(
+        "line {line} is longer than {max_bytes} bytes{}",
+        cr_hint(*cr_line_endings)
+    )]
+    LineTooLong {
+        /// Line number, from 1.
+        line: u64,
+        /// The limit, [`MAX_LINE_BYTES`].
+        max_bytes: usize,
+        /// The part read holds a carriage return not followed by a newline.
+        cr_line_endings: bool,
+    },
+
+    /// The CSV header line holds a carriage return not followed by a newline: a file
+    /// with CR-only line endings, whose header and data were read as one line.
+    #[error(
+        "line {line}: the header holds a carriage return; the file seems to use CR-only \
+         line endings"
+    )]
+    CrLineEndings {
+        /// Line number, from 1.
+        line: u64,
     },
 
     /// A value is NaN or infinite (or overflows f64, such as `1e400`).
@@ -192,13 +273,20 @@ pub enum ReadErrorKind {
         n_axes: usize,
     },
 
-    /// The NPY data section is shorter or longer than the header says.
+    /// The NPY data section is shorter than the header says.
     #[error("NPY data is {found} bytes, the header announces {expected}")]
     WrongDataLength {
         /// Bytes implied by the header's shape and type.
         expected: u128,
         /// Bytes present after the header.
         found: usize,
+    },
+
+    /// The NPY file goes on after the data the header announces.
+    #[error("NPY data is longer than the {expected} bytes the header announces")]
+    TrailingData {
+        /// Bytes implied by the header's shape and type.
+        expected: u128,
     },
 
     /// A file that must hold one vector (weights, masses, bin centers) holds a matrix.
@@ -235,12 +323,59 @@ fn describe_io(kind: std::io::ErrorKind) -> String {
     }
 }
 
-/// Shortens a token for an error message to [`MAX_TOKEN_CHARS`] characters.
-pub(crate) fn shorten(token: &str) -> String {
-    match token.char_indices().nth(MAX_TOKEN_CHARS) {
-        Some((cut, _)) => format!("{}...", &token[..cut]),
-        None => token.to_owned(),
+/// The hint added to a message about a field or line that holds a bare carriage return.
+fn cr_hint(cr_line_endings: bool) -> &'static str {
+    if cr_line_endings {
+        " (the file seems to use CR-only line endings)"
+    } else {
+        ""
     }
+}
+
+/// A token for an error message: escaped, and cut to [`MAX_TOKEN_CHARS`] characters.
+pub(crate) fn shorten(token: &str) -> String {
+    escape(token, MAX_TOKEN_CHARS)
+}
+
+/// An explanation from `npyz` for an error message: escaped, and cut to
+/// [`MAX_DETAIL_CHARS`] characters.
+pub(crate) fn shorten_detail(detail: &str) -> String {
+    escape(detail, MAX_DETAIL_CHARS)
+}
+
+/// The first `max_chars` characters of `text` with control and invisible layout characters
+/// written as escapes (`\0`, `\t`, `\n`, `\r`, `\x07`, `\u{202e}`), and `…` if it was cut.
+fn escape(text: &str, max_chars: usize) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(text.len().min(4 * max_chars));
+    for (count, c) in text.chars().enumerate() {
+        if count == max_chars {
+            out.push('…');
+            break;
+        }
+        let _ = match c {
+            '\0' => out.write_str("\\0"),
+            '\t' => out.write_str("\\t"),
+            '\n' => out.write_str("\\n"),
+            '\r' => out.write_str("\\r"),
+            c if c.is_control() => write!(out, "\\x{:02x}", u32::from(c)),
+            c if is_invisible_layout(c) => write!(out, "\\u{{{:x}}}", u32::from(c)),
+            c => out.write_char(c),
+        };
+    }
+    out
+}
+
+/// Unicode characters that print as nothing or reorder the text around them: zero-width
+/// spaces and joiners, direction marks and overrides, line and paragraph separators, BOM.
+fn is_invisible_layout(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{feff}'
+    )
 }
 
 /// How the rows of a [`Table`] map back to places in its file.
@@ -390,7 +525,8 @@ impl Format {
     }
 }
 
-/// Reads a CSV or NPY file, chosen by its extension, into a [`Table`].
+/// Reads a CSV or NPY file, chosen by its extension, into a [`Table`]; a CSV header is
+/// detected as [`Header::Auto`] says.
 ///
 /// # Errors
 /// A [`ReadError`] naming `path`, with any [`ReadErrorKind`] of the format.
@@ -402,24 +538,31 @@ impl Format {
 /// # Ok::<(), gan_divergences::io::ReadError>(())
 /// ```
 pub fn read_table(path: &Path) -> Result<Table, ReadError> {
-    read_table_kind(path).map_err(|kind| ReadError {
+    read_table_with_header(path, Header::Auto)
+}
+
+/// Reads a CSV or NPY file into a [`Table`] as [`read_table`] does, with the CSV header
+/// (if the file is a CSV file) present, absent or detected as `header` says.
+///
+/// # Errors
+/// As [`read_table`].
+pub fn read_table_with_header(path: &Path, header: Header) -> Result<Table, ReadError> {
+    read_table_kind(path, header).map_err(|kind| ReadError {
         path: path.to_path_buf(),
         kind,
     })
 }
 
-fn read_table_kind(path: &Path) -> Result<Table, ReadErrorKind> {
+fn read_table_kind(path: &Path, header: Header) -> Result<Table, ReadErrorKind> {
     let io_error = |e: std::io::Error| ReadErrorKind::Io { kind: e.kind() };
-    match Format::from_path(path) {
-        Some(Format::Csv) => {
-            let file = std::fs::File::open(path).map_err(io_error)?;
-            parse_csv(std::io::BufReader::with_capacity(1 << 20, file))
-        }
-        Some(Format::Npy) => {
-            let bytes = std::fs::read(path).map_err(io_error)?;
-            parse_npy(&bytes)
-        }
-        None => Err(ReadErrorKind::UnknownExtension),
+    let format = Format::from_path(path).ok_or(ReadErrorKind::UnknownExtension)?;
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    // the length of a regular file; 0 for a device or pipe, whose metadata says nothing
+    let size = file.metadata().map_or(0, |m| m.len());
+    let input = std::io::BufReader::with_capacity(1 << 20, file);
+    match format {
+        Format::Csv => parse_csv_with_header(input, header),
+        Format::Npy => self::npy::parse_npy_with_capacity(input, size),
     }
 }
 
@@ -430,11 +573,19 @@ fn read_table_kind(path: &Path) -> Result<Table, ReadErrorKind> {
 /// # Errors
 /// The errors of [`read_table`], and those of [`Table::check_weights`].
 pub fn read_weights(path: &Path) -> Result<Vec<f64>, ReadError> {
+    read_weights_with_header(path, Header::Auto)
+}
+
+/// Reads a file of weights as [`read_weights`] does, with the CSV header as `header` says.
+///
+/// # Errors
+/// As [`read_weights`].
+pub fn read_weights_with_header(path: &Path, header: Header) -> Result<Vec<f64>, ReadError> {
     let name = |kind| ReadError {
         path: path.to_path_buf(),
         kind,
     };
-    let table = read_table(path)?;
+    let table = read_table_with_header(path, header)?;
     table.check_weights().map_err(name)?;
     table.into_vector().map_err(name)
 }
@@ -487,7 +638,22 @@ mod tests {
     #[test]
     fn long_tokens_are_shortened() {
         let long = "x".repeat(100);
-        assert_eq!(shorten(&long).chars().count(), MAX_TOKEN_CHARS + 3);
+        assert_eq!(shorten(&long), format!("{}…", "x".repeat(MAX_TOKEN_CHARS)));
+        assert_eq!(shorten(&"x".repeat(MAX_TOKEN_CHARS)), "x".repeat(40));
         assert_eq!(shorten("abc"), "abc");
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(shorten("1\0"), "1\\0");
+        assert_eq!(
+            shorten("a\tb\r\nc\x07\x7f\u{85}"),
+            "a\\tb\\r\\nc\\x07\\x7f\\x85"
+        );
+        assert_eq!(shorten("x\u{202e}y\u{feff}"), "x\\u{202e}y\\u{feff}");
+        assert_eq!(shorten("é✓"), "é✓");
+        // the limit counts characters of the input, whatever their escapes take
+        let bells = "\x07".repeat(50);
+        assert_eq!(shorten(&bells), format!("{}…", "\\x07".repeat(40)));
     }
 }

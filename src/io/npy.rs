@@ -1,7 +1,12 @@
-//! The NPY reader: a few checks on the raw header, then `npyz` for the header and data.
+//! The NPY reader: the magic bytes and header are read and checked first, then `npyz`
+//! parses the header, then exactly the data bytes the header announces are read.
 
-use super::{Layout, ReadErrorKind, Table};
+use super::{shorten, shorten_detail, Layout, ReadErrorKind, Table};
 use npyz::{DType, NpyFile, NpyHeader, Order, TypeChar};
+use std::io::Read;
+
+/// The first six bytes of every NPY file.
+const MAGIC: &[u8] = b"\x93NUMPY";
 
 /// Longest header accepted, in bytes (NumPy itself refuses headers over 10 000 bytes by
 /// default when loading).
@@ -14,18 +19,34 @@ const MAX_HEADER_DEPTH: usize = 8;
 /// shape within u64.
 const MAX_HEADER_PRODUCT: u128 = 1 << 62;
 
-/// Reads the bytes of an NPY file into a [`Table`]: a 1-D array gives one coordinate per
-/// point, a 2-D array one point per row.
+/// Reads an NPY file into a [`Table`]: a 1-D array gives one coordinate per point, a 2-D
+/// array one point per row.
+///
+/// The magic bytes and the header are checked before anything else is read, and then
+/// exactly the number of data bytes the header announces is read (plus one byte, to
+/// find a file that is too long), so an endless input such as `/dev/zero` is refused
+/// after a few bytes.
 ///
 /// # Errors
-/// [`ReadErrorKind::NpyHeader`] for a malformed or hostile header,
-/// [`ReadErrorKind::UnsupportedDtype`], [`ReadErrorKind::UnsupportedShape`],
-/// [`ReadErrorKind::WrongDataLength`], [`ReadErrorKind::Empty`] for an array with no
-/// element, [`ReadErrorKind::NonFinite`] for the first NaN or infinite element.
-pub fn parse_npy(bytes: &[u8]) -> Result<Table, ReadErrorKind> {
-    check_raw_header(bytes)?;
-    let mut data = bytes;
-    let header = NpyHeader::from_reader(&mut data).map_err(|e| header_error(e.to_string()))?;
+/// [`ReadErrorKind::Io`] if reading fails, [`ReadErrorKind::NpyHeader`] for a malformed
+/// or hostile header, [`ReadErrorKind::UnsupportedDtype`],
+/// [`ReadErrorKind::UnsupportedShape`], [`ReadErrorKind::WrongDataLength`] for a file
+/// shorter than announced, [`ReadErrorKind::TrailingData`] for one that is longer,
+/// [`ReadErrorKind::Empty`] for an array with no element, [`ReadErrorKind::NonFinite`]
+/// for the first NaN or infinite element.
+pub fn parse_npy(input: impl Read) -> Result<Table, ReadErrorKind> {
+    parse_npy_with_capacity(input, 0)
+}
+
+/// [`parse_npy`], with room for up to `capacity` data bytes reserved up front (the size of
+/// the file, when known, so that a header cannot make it reserve more than is there).
+pub(crate) fn parse_npy_with_capacity(
+    mut input: impl Read,
+    capacity: u64,
+) -> Result<Table, ReadErrorKind> {
+    let prefix = read_raw_header(&mut input)?;
+    let header =
+        NpyHeader::from_reader(&mut prefix.as_slice()).map_err(|e| header_error(e.to_string()))?;
 
     // shape: (n,) or (n, d), with as many data bytes as it announces
     let (n_rows, n_cols, layout) = match *header.shape() {
@@ -39,20 +60,16 @@ pub fn parse_npy(bytes: &[u8]) -> Result<Table, ReadErrorKind> {
     };
     let item_bytes = element_bytes(&header.dtype())?;
     let expected = u128::from(n_rows) * u128::from(n_cols) * item_bytes as u128;
-    if expected != data.len() as u128 {
-        return Err(ReadErrorKind::WrongDataLength {
-            expected,
-            found: data.len(),
-        });
-    }
-    // the product is at most data.len(), so it fits in usize
+    let data = read_data(&mut input, expected, capacity)?;
+    // the product is data.len(), so it fits in usize
     let (n_rows, n_cols) = (n_rows as usize, n_cols as usize);
     if n_rows == 0 || n_cols == 0 {
         return Err(ReadErrorKind::Empty);
     }
 
     let order = header.order();
-    let flat = decode(header, data)?;
+    let flat = decode(header, &data)?;
+    drop(data);
     let values = match order {
         Order::Fortran if n_cols > 1 => transpose(&flat, n_cols, n_rows),
         _ => flat,
@@ -68,45 +85,81 @@ pub fn parse_npy(bytes: &[u8]) -> Result<Table, ReadErrorKind> {
     Ok(table)
 }
 
-fn header_error(detail: impl Into<String>) -> ReadErrorKind {
+fn header_error(detail: impl AsRef<str>) -> ReadErrorKind {
     ReadErrorKind::NpyHeader {
-        detail: detail.into(),
+        detail: shorten_detail(detail.as_ref()),
     }
 }
 
-/// Checks magic, version, header length, nesting depth and size before `npyz` sees the
-/// header, so that no header can make it allocate or recurse without bound.
-fn check_raw_header(bytes: &[u8]) -> Result<(), ReadErrorKind> {
-    if bytes.get(..6) != Some(b"\x93NUMPY".as_slice()) {
+fn io_error(e: std::io::Error) -> ReadErrorKind {
+    ReadErrorKind::Io { kind: e.kind() }
+}
+
+/// Appends up to `n` more bytes of `input` to `buffer` (fewer only at the end of input).
+fn read_up_to(input: &mut impl Read, buffer: &mut Vec<u8>, n: u64) -> Result<(), ReadErrorKind> {
+    input.take(n).read_to_end(buffer).map_err(io_error)?;
+    Ok(())
+}
+
+/// Reads magic, version, header length and header text, and checks them before `npyz`
+/// sees the header, so that no input can make it allocate or recurse without bound.
+/// Returns every byte read, which is the whole header and nothing more.
+fn read_raw_header(input: &mut impl Read) -> Result<Vec<u8>, ReadErrorKind> {
+    let truncated = || header_error("the header is truncated");
+    let mut prefix = Vec::with_capacity(256);
+    read_up_to(input, &mut prefix, 10)?;
+    if prefix.get(..MAGIC.len()) != Some(MAGIC) {
         return Err(header_error(
             "the file does not start with the NPY magic bytes",
         ));
     }
-    let (length, start) = match bytes.get(6) {
-        Some(1) => (
-            bytes
-                .get(8..10)
-                .map(|b| usize::from(b[0]) | usize::from(b[1]) << 8),
-            10,
-        ),
-        Some(2 | 3) => (
-            bytes.get(8..12).map(|b| {
-                b.iter()
-                    .rev()
-                    .fold(0usize, |acc, &x| acc << 8 | usize::from(x))
-            }),
-            12,
-        ),
-        _ => return Err(header_error("unsupported NPY format version")),
+
+    // version 1 has a 2-byte header length, versions 2 and 3 a 4-byte one
+    let start = match prefix.get(6) {
+        None => return Err(truncated()),
+        Some(1) => 10,
+        Some(2 | 3) => 12,
+        Some(_) => return Err(header_error("unsupported NPY format version")),
     };
-    let length = length.ok_or_else(|| header_error("the header is truncated"))?;
+    read_up_to(input, &mut prefix, start as u64 - 10)?;
+    let length = prefix
+        .get(8..start)
+        .ok_or_else(truncated)?
+        .iter()
+        .rev()
+        .fold(0usize, |acc, &x| acc << 8 | usize::from(x));
     if length > MAX_HEADER_BYTES {
         return Err(header_error("the header is longer than 64 KiB"));
     }
-    let text = bytes
-        .get(start..start + length)
-        .ok_or_else(|| header_error("the header is truncated"))?;
-    check_header_text(text)
+
+    read_up_to(input, &mut prefix, length as u64)?;
+    let text = prefix.get(start..start + length).ok_or_else(truncated)?;
+    check_header_text(text)?;
+    Ok(prefix)
+}
+
+/// Reads exactly `expected` data bytes and checks that nothing follows them.
+fn read_data(
+    input: &mut impl Read,
+    expected: u128,
+    capacity: u64,
+) -> Result<Vec<u8>, ReadErrorKind> {
+    let limit = u64::try_from(expected).unwrap_or(u64::MAX);
+    let reserve = usize::try_from(limit.min(capacity)).unwrap_or(0);
+    let mut data = Vec::with_capacity(reserve);
+    read_up_to(input, &mut data, limit)?;
+    if (data.len() as u128) < expected {
+        return Err(ReadErrorKind::WrongDataLength {
+            expected,
+            found: data.len(),
+        });
+    }
+    let mut extra = Vec::with_capacity(1);
+    read_up_to(input, &mut extra, 1)?;
+    if !extra.is_empty() {
+        return Err(ReadErrorKind::TrailingData { expected });
+    }
+    Ok(data)
 }
 
 fn check_header_text(text: &[u8]) -> Result<(), ReadErrorKind> {
@@ -148,7 +201,7 @@ fn check_header_text(text: &[u8]) -> Result<(), ReadErrorKind> {
 /// Bytes of one element, for the element types this reader converts to f64.
 fn element_bytes(dtype: &DType) -> Result<usize, ReadErrorKind> {
     let unsupported = || ReadErrorKind::UnsupportedDtype {
-        descr: dtype.descr(),
+        descr: shorten(&dtype.descr()),
     };
     let DType::Plain(type_str) = dtype else {
         return Err(unsupported());
@@ -185,7 +238,7 @@ fn decode(header: NpyHeader, data: &[u8]) -> Result<Vec<f64>, ReadErrorKind> {
         (TypeChar::Uint, 4) => collect(file, &dtype, |x: u32| f64::from(x)),
         (TypeChar::Uint, 8) => collect(file, &dtype, |x: u64| x as f64),
         _ => Err(ReadErrorKind::UnsupportedDtype {
-            descr: dtype.descr(),
+            descr: shorten(&dtype.descr()),
         }),
     }
 }
@@ -196,7 +249,7 @@ fn collect<T: npyz::Deserialize>(
     convert: impl Fn(T) -> f64,
 ) -> Result<Vec<f64>, ReadErrorKind> {
     let unsupported = || ReadErrorKind::UnsupportedDtype {
-        descr: dtype.descr(),
+        descr: shorten(&dtype.descr()),
     };
     let reader = file.data::<T>().map_err(|_| unsupported())?;
     let mut values = Vec::with_capacity(reader.size_hint().0);
@@ -245,6 +298,10 @@ mod tests {
         bytes
     }
 
+    fn parse(bytes: &[u8]) -> Result<Table, ReadErrorKind> {
+        parse_npy(bytes)
+    }
+
     fn f64_bytes(values: &[f64]) -> Vec<u8> {
         values.iter().flat_map(|v| v.to_le_bytes()).collect()
     }
@@ -256,17 +313,14 @@ mod tests {
             "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), }",
             &data,
         );
-        let t = parse_npy(&c).unwrap();
+        let t = parse(&c).unwrap();
         assert_eq!((t.n_rows(), t.n_cols()), (3, 2));
         assert_eq!(t.values(), &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
         let f = npy(
             "{'descr': '<f8', 'fortran_order': True, 'shape': (3, 2), }",
             &data,
         );
-        assert_eq!(
-            parse_npy(&f).unwrap().values(),
-            &[1.0, 4.0, 2.0, 5.0, 3.0, 6.0]
-        );
+        assert_eq!(parse(&f).unwrap().values(), &[1.0, 4.0, 2.0, 5.0, 3.0, 6.0]);
     }
 
     #[test]
@@ -275,12 +329,12 @@ mod tests {
             .iter()
             .flat_map(|v| v.to_be_bytes())
             .collect();
-        let t = parse_npy(&npy(
+        let t = parse(&npy(
             "{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }",
             &data,
         ));
         assert_eq!(t.unwrap().values(), &[1.5, -2.0]);
-        let t = parse_npy(&npy(
+        let t = parse(&npy(
             "{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }",
             &[0, 7, 255],
         ));
@@ -295,7 +349,7 @@ mod tests {
             &data,
         );
         assert_eq!(
-            parse_npy(&nan),
+            parse(&nan),
             Err(ReadErrorKind::NonFinite {
                 position: Position::Npy1d { index: 1 },
                 token: "NaN".into()
@@ -306,7 +360,7 @@ mod tests {
             &data,
         );
         assert!(matches!(
-            parse_npy(&short),
+            parse(&short),
             Err(ReadErrorKind::WrongDataLength {
                 expected: 24,
                 found: 16
@@ -316,13 +370,13 @@ mod tests {
             "{'descr': '<f8', 'fortran_order': False, 'shape': (0, 2), }",
             &[],
         );
-        assert_eq!(parse_npy(&empty), Err(ReadErrorKind::Empty));
+        assert_eq!(parse(&empty), Err(ReadErrorKind::Empty));
         let cube = npy(
             "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1, 1), }",
             &data[..8],
         );
         assert_eq!(
-            parse_npy(&cube),
+            parse(&cube),
             Err(ReadErrorKind::UnsupportedShape { n_axes: 3 })
         );
         let complex = npy(
@@ -330,11 +384,11 @@ mod tests {
             &data,
         );
         assert!(matches!(
-            parse_npy(&complex),
+            parse(&complex),
             Err(ReadErrorKind::UnsupportedDtype { .. })
         ));
         assert!(matches!(
-            parse_npy(b"1,2,3\n"),
+            parse(b"1,2,3\n"),
             Err(ReadErrorKind::NpyHeader { .. })
         ));
     }
@@ -343,14 +397,59 @@ mod tests {
     fn hostile_headers_are_refused_before_parsing() {
         let deep = format!("{{'shape': {}1{}}}", "(".repeat(5000), ")".repeat(5000));
         assert!(matches!(
-            parse_npy(&npy(&deep, &[])),
+            parse(&npy(&deep, &[])),
             Err(ReadErrorKind::NpyHeader { .. })
         ));
         let huge =
             "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296, 0), }";
         assert!(matches!(
-            parse_npy(&npy(huge, &[])),
+            parse(&npy(huge, &[])),
             Err(ReadErrorKind::NpyHeader { .. })
         ));
+    }
+
+    #[test]
+    fn reads_no_more_than_the_header_announces() {
+        let dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }";
+        let file = npy(dict, &f64_bytes(&[1.0, 2.0]));
+        assert_eq!(parse(&file).unwrap().values(), &[1.0, 2.0]);
+        let mut long = file.clone();
+        long.push(0);
+        assert_eq!(
+            parse(&long),
+            Err(ReadErrorKind::TrailingData { expected: 16 })
+        );
+
+        // endless inputs: zeros fail the magic check, data after a header never ends
+        assert!(matches!(
+            parse_npy(std::io::repeat(0)),
+            Err(ReadErrorKind::NpyHeader { .. })
+        ));
+        let endless = file.as_slice().chain(std::io::repeat(7));
+        assert_eq!(
+            parse_npy(endless),
+            Err(ReadErrorKind::TrailingData { expected: 16 })
+        );
+        // a header that announces 2^40 elements reserves no more than the file's size
+        let huge = "{'descr': '<f8', 'fortran_order': False, 'shape': (1099511627776,), }";
+        let short = npy(huge, &[0; 8]);
+        assert!(matches!(
+            parse_npy_with_capacity(short.as_slice(), short.len() as u64),
+            Err(ReadErrorKind::WrongDataLength { found: 8, .. })
+        ));
+    }
+
+    #[test]
+    fn truncated_headers_are_refused() {
+        let file = npy(
+            "{'descr': '<f8', 'fortran_order': False, 'shape': (0,), }",
+            &[],
+        );
+        for cut in [3, 6, 7, 9, 11, file.len() - 1] {
+            assert!(
+                matches!(parse(&file[..cut]), Err(ReadErrorKind::NpyHeader { .. })),
+                "cut at {cut}"
+            );
+        }
     }
 }
