@@ -5,7 +5,7 @@
 //! reported as one line on standard error.
 
 use clap::{Parser, ValueEnum};
-use gan_divergences::io::{self, ReadError, Table};
+use gan_divergences::io::{self, Header, ReadError, Table};
 use gan_divergences::transport::{self, network_simplex, Method};
 use gan_divergences::{divergence, DiscreteMeasure, Error};
 use serde::Serialize;
@@ -25,9 +25,15 @@ const FALLBACK_MEMORY_BYTES: u128 = 4 << 30;
 
 const AFTER_HELP: &str = "\
 Files:
-  .csv  one point per row, comma-separated, optional header row; columns holding text
-        in the first data row (labels, ids) are skipped, every other field must be a
-        finite number
+  .csv  one point per row, comma-separated, optional header row, lines of at most
+        16 MiB. Header (--header, for every CSV file read): under auto, the default,
+        the first line is a header when none of its fields is a number or starts like
+        one, so a header made only of numbers (the 0 or 0,1 that pandas writes for
+        unnamed columns) is read as data: give --header yes (the --json counts n_a and
+        n_b show what was read). Columns: a column whose field in the first data row is
+        text (labels, ids, #N/A) is skipped, but only if it holds no number in any row;
+        a number further down such a column is an error. Every other field must be a
+        finite number: empty fields and NA, N/A, null, None are errors.
   .npy  1-D array (points on the line) or 2-D array (one point per row); float64,
         float32 or integer; C or Fortran order
 
@@ -98,9 +104,45 @@ struct Cli {
     #[arg(long, value_name = "FILE", requires = "histogram")]
     bin_centers: Option<PathBuf>,
 
+    /// Whether the first line of each CSV file is a header: auto (when no field is a
+    /// number), yes or no.
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    header: HeaderArg,
+
     /// Print one JSON object instead of the bare value.
     #[arg(long)]
     json: bool,
+}
+
+/// The values of --header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum HeaderArg {
+    /// A header when none of its fields is a number or starts like one; a header made
+    /// only of numbers (pandas' 0 or 0,1) is read as data.
+    Auto,
+    /// The first non-blank line is a header, whatever it holds.
+    Yes,
+    /// The first non-blank line is data.
+    No,
+}
+
+impl Cli {
+    /// The header rule for every CSV file read.
+    fn header(&self) -> Header {
+        match self.header {
+            HeaderArg::Auto => Header::Auto,
+            HeaderArg::Yes => Header::Present,
+            HeaderArg::No => Header::Absent,
+        }
+    }
+
+    fn read_table(&self, path: &Path) -> Result<Table, ReadError> {
+        io::read_table_with_header(path, self.header())
+    }
+
+    fn read_weights(&self, path: &Path) -> Result<Vec<f64>, ReadError> {
+        io::read_weights_with_header(path, self.header())
+    }
 }
 
 /// The quantities the command computes.
@@ -139,8 +181,9 @@ enum Failure {
     #[error("{message}")]
     Usage { message: String },
 
+    /// Boxed: a read error carries the path and up to two quoted fields.
     #[error(transparent)]
-    Read(#[from] ReadError),
+    Read(Box<ReadError>),
 
     #[error("{}: {source}", path.display())]
     Input { path: PathBuf, source: Error },
@@ -206,6 +249,12 @@ enum Failure {
 
     #[error("cannot write the result: {kind}")]
     Output { kind: std::io::ErrorKind },
+}
+
+impl From<ReadError> for Failure {
+    fn from(error: ReadError) -> Self {
+        Failure::Read(Box::new(error))
+    }
 }
 
 /// What the command prints.
@@ -316,8 +365,8 @@ fn is_transport(metric: Metric) -> bool {
 // histogram mode
 
 fn histograms(cli: &Cli, exponent: Option<f64>) -> Result<Report, Failure> {
-    let p = io::read_weights(&cli.a)?;
-    let q = io::read_weights(&cli.b)?;
+    let p = cli.read_weights(&cli.a)?;
+    let q = cli.read_weights(&cli.b)?;
     if p.len() != q.len() {
         return Err(Failure::BinMismatch {
             a: cli.a.clone(),
@@ -360,7 +409,7 @@ fn bin_centers(cli: &Cli, n_bins: usize) -> Result<(usize, Vec<f64>), Failure> {
     let Some(path) = &cli.bin_centers else {
         return Ok((1, (0..n_bins).map(|i| i as f64).collect()));
     };
-    let table = io::read_table(path)?;
+    let table = cli.read_table(path)?;
     if table.n_rows() == n_bins {
         return Ok((table.n_cols(), table.into_values()));
     }
@@ -378,7 +427,7 @@ fn bin_centers(cli: &Cli, n_bins: usize) -> Result<(usize, Vec<f64>), Failure> {
 // sample mode
 
 fn samples(cli: &Cli, exponent: Option<f64>) -> Result<Report, Failure> {
-    let (a, b) = read_pair(&cli.a, &cli.b)?;
+    let (a, b) = read_pair(cli)?;
     if a.n_cols() != b.n_cols() {
         return Err(Failure::DimensionMismatch {
             a: cli.a.clone(),
@@ -387,15 +436,15 @@ fn samples(cli: &Cli, exponent: Option<f64>) -> Result<Report, Failure> {
             dim_b: b.n_cols(),
         });
     }
-    let weights_a = sample_weights(cli.weights_a.as_deref(), &cli.a, a.n_rows())?;
-    let weights_b = sample_weights(cli.weights_b.as_deref(), &cli.b, b.n_rows())?;
+    let weights_a = sample_weights(cli, cli.weights_a.as_deref(), &cli.a, a.n_rows())?;
+    let weights_b = sample_weights(cli, cli.weights_b.as_deref(), &cli.b, b.n_rows())?;
     let sizes = (a.n_rows(), b.n_rows(), a.n_cols());
 
     // unweighted samples on the line: the exact integer walk over sorted samples
     let unweighted = weights_a.is_none() && weights_b.is_none();
     if let (Some(p), true, 1) = (exponent, unweighted, a.n_cols()) {
         let value = transport::wasserstein_1d_samples(a.values(), b.values(), p)
-            .map_err(Failure::Compute)?;
+            .map_err(transport_error(cli.metric))?;
         return report(cli.metric, value, sizes, Method::Sorted1d.name());
     }
 
@@ -416,10 +465,11 @@ fn samples(cli: &Cli, exponent: Option<f64>) -> Result<Report, Failure> {
 }
 
 /// Reads the two sample files at the same time, reporting A's error first.
-fn read_pair(a: &Path, b: &Path) -> Result<(Table, Table), Failure> {
+fn read_pair(cli: &Cli) -> Result<(Table, Table), Failure> {
+    let (a, b) = (cli.a.as_path(), cli.b.as_path());
     let (table_a, table_b) = std::thread::scope(|scope| {
-        let first = scope.spawn(|| io::read_table(a));
-        let second = io::read_table(b);
+        let first = scope.spawn(|| cli.read_table(a));
+        let second = cli.read_table(b);
         (first.join(), second)
     });
     let table_a = table_a.map_err(|_| Failure::Usage {
@@ -429,6 +479,7 @@ fn read_pair(a: &Path, b: &Path) -> Result<(Table, Table), Failure> {
 }
 
 fn sample_weights(
+    cli: &Cli,
     path: Option<&Path>,
     points: &Path,
     n_points: usize,
@@ -436,7 +487,7 @@ fn sample_weights(
     let Some(path) = path else {
         return Ok(None);
     };
-    let weights = io::read_weights(path)?;
+    let weights = cli.read_weights(path)?;
     if weights.len() != n_points {
         return Err(Failure::WeightCount {
             weights: path.to_path_buf(),
@@ -536,7 +587,21 @@ fn transport_measures(
     if mu.dim() > 1 {
         check_memory(cli.metric, mu, nu)?;
     }
-    transport::wasserstein(mu, nu, exponent).map_err(Failure::Compute)
+    transport::wasserstein(mu, nu, exponent).map_err(transport_error(cli.metric))
+}
+
+/// The failure for a library error from a transport solver.
+///
+/// Points and weights are checked finite when read, so a value that is not finite inside
+/// a solver (a cost |x - y|^p, a sum of costs, or whatever the solver derives from them)
+/// means the range of f64 overflowed: it gets the same message as an infinite distance.
+fn transport_error(metric: Metric) -> impl Fn(Error) -> Failure {
+    move |error| match error {
+        Error::NonFinite { .. } => Failure::Overflow {
+            metric: metric.name(),
+        },
+        other => Failure::Compute(other),
+    }
 }
 
 /// Refuses a network-simplex problem whose estimated peak memory exceeds the limit.
