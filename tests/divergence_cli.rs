@@ -9,7 +9,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// Agreement required with a reference value computed in f64 by another library.
 const TOLERANCE: f64 = 1e-12;
@@ -71,6 +72,11 @@ fn assert_fails(args: &[&str], needles: &[&str]) {
 
 fn assert_fails_with_env(args: &[&str], env: &[(&str, &str)], needles: &[&str]) {
     let (code, out, err) = run_with_env(args, env);
+    assert_failure(args, (code, &out, &err), needles);
+}
+
+/// Checks the outcome of a run that must fail, as [`assert_fails`] describes.
+fn assert_failure(args: &[&str], (code, out, err): (i32, &str, &str), needles: &[&str]) {
     assert_eq!(code, 2, "{args:?}: exit code {code}, stderr {err}");
     assert!(out.is_empty(), "{args:?} printed {out}");
     assert_eq!(
@@ -311,6 +317,11 @@ fn help_states_the_conventions_and_exits_zero() {
         "normalized to sum 1",
         "--weights-a",
         "--p <P>",
+        "--header <WHEN>",
+        "made only of numbers",
+        "read as data",
+        "holds no number in any row",
+        "16 MiB",
     ] {
         assert!(out.contains(needle), "--help lacks {needle:?}");
     }
@@ -580,4 +591,209 @@ fn a_failed_write_is_an_error() {
     let err = String::from_utf8(output.stderr).unwrap();
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("cannot write the result"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------
+// inputs the readers once got wrong
+
+/// A fresh folder for files a test writes.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("divergence-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Exit code, stdout and stderr of a run that must end within `seconds`; a run that
+/// takes longer is killed and the test fails.
+fn run_with_deadline(args: &[&str], seconds: u64) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_divergence"))
+        .args(args)
+        .current_dir(fixtures())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(seconds) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("{args:?} still running after {seconds} s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code().expect("exit code, not a signal"),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn a_numeric_column_is_never_dropped_as_text() {
+    let needles = [
+        "bad_missing_marker.csv",
+        "line 2, column 2",
+        "'3' is a number",
+        "taken as text from line 1 because of '#N/A'",
+    ];
+    assert_fails(
+        &["w1", "bad_missing_marker.csv", "b_1d.csv", "--json"],
+        &needles,
+    );
+
+    // the other markers found by testing, each in the first data row of a numeric column
+    let dir = temp_dir("markers");
+    let path = dir.join("t.csv");
+    let path_arg = path.to_str().unwrap();
+    for marker in ["?", "missing", "nil", "#DIV/0!", "N.A."] {
+        std::fs::write(&path, format!("1,{marker}\n2,3\n4,5\n")).unwrap();
+        let because = format!("from line 1 because of '{marker}'");
+        assert_fails(
+            &["w1", path_arg, "b_1d.csv"],
+            &["t.csv", "line 2, column 2", &because],
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    // a label column with no number in any row is skipped: the points of b_1d.csv remain
+    let object = json(&["w1", "labels_without_numbers.csv", "b_1d.csv"]);
+    assert_eq!(object["value"].as_f64(), Some(0.0));
+    assert_eq!(
+        (object["n_a"].as_u64(), object["dim"].as_u64()),
+        (Some(3), Some(1))
+    );
+}
+
+#[test]
+fn a_header_of_numbers_is_data_unless_said_otherwise() {
+    // pandas' to_csv(index=False) of the Series [5.0, 7.0] starts with the header 0
+    let series = ["w1", "pandas_series.csv", "r_1d.csv"];
+    let auto = json(&series);
+    assert_eq!(
+        (auto["n_a"].as_u64(), auto["n_b"].as_u64()),
+        (Some(3), Some(2))
+    );
+    // scipy.stats.wasserstein_distance([0, 5, 7], [5, 7])
+    assert_close(auto["value"].as_f64().unwrap(), 1.9999999999999998);
+    let yes = json(&[&series[..], &["--header", "yes"]].concat());
+    assert_eq!(
+        (yes["value"].as_f64(), yes["n_a"].as_u64()),
+        (Some(0.0), Some(2))
+    );
+
+    // and of a DataFrame, the header 0,1
+    let frame = ["tv", "pandas_frame.csv", "pandas_frame.csv", "--header"];
+    let yes = json(&[&frame[..], &["yes"]].concat());
+    assert_eq!(
+        (yes["n_a"].as_u64(), yes["dim"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(
+        json(&[&frame[..], &["auto"]].concat())["n_a"].as_u64(),
+        Some(3)
+    );
+
+    // no header: a first line of text is an error, not a header
+    assert_fails(
+        &["w1", "a_1d.csv", "b_1d.csv", "--header", "no"],
+        &["a_1d.csv", "line 1", "no numeric field"],
+    );
+    assert_fails(
+        &["w1", "a_1d.csv", "b_1d.csv", "--header", "maybe"],
+        &["maybe", "possible values"],
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn endless_inputs_are_refused_quickly() {
+    let dir = temp_dir("endless");
+    for name in ["z.npy", "z.csv"] {
+        std::os::unix::fs::symlink("/dev/zero", dir.join(name)).unwrap();
+    }
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+
+    let npy = ["w1".to_owned(), path("z.npy"), "b_1d.csv".to_owned()];
+    let npy: Vec<&str> = npy.iter().map(String::as_str).collect();
+    let outcome = run_with_deadline(&npy, 30);
+    assert_failure(
+        &npy,
+        (outcome.0, &outcome.1, &outcome.2),
+        &["z.npy", "NPY magic"],
+    );
+
+    let csv = ["w1".to_owned(), path("z.csv"), "b_1d.csv".to_owned()];
+    let csv: Vec<&str> = csv.iter().map(String::as_str).collect();
+    let outcome = run_with_deadline(&csv, 30);
+    let needles = ["z.csv", "line 1 is longer than 16777216 bytes"];
+    assert_failure(&csv, (outcome.0, &outcome.1, &outcome.2), &needles);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn npy_data_must_end_where_the_header_says() {
+    // a_1d.npy holds 4 float64 values, 32 bytes; three more bytes follow here
+    assert_fails(
+        &["w1", "bad_trailing.npy", "b_1d.csv"],
+        &[
+            "bad_trailing.npy",
+            "longer than the 32 bytes the header announces",
+        ],
+    );
+}
+
+#[test]
+fn tokens_in_messages_are_escaped_and_cut() {
+    let (code, out, err) = run(&["w1", "bad_nul.csv", "b_1d.csv"]);
+    assert_failure(
+        &["bad_nul.csv"],
+        (code, &out, &err),
+        &["bad_nul.csv", "line 1, column 1", r"'1\0' is not a number"],
+    );
+    assert!(!err.contains('\0'), "{err:?}");
+
+    let (code, out, err) = run(&["w1", "bad_cr_only.csv", "b_1d.csv"]);
+    let needles = [
+        "bad_cr_only.csv",
+        "line 1, column 1",
+        r"'1\r2\r3' is not a number",
+        "the file seems to use CR-only line endings",
+    ];
+    assert_failure(&["bad_cr_only.csv"], (code, &out, &err), &needles);
+    assert!(!err.contains('\r'), "{err:?}");
+
+    // 40 characters of a 101-character field, then an ellipsis
+    let cut = format!("'9{}…' is not a number", "z".repeat(39));
+    assert_fails(
+        &["w1", "bad_long_token.csv", "b_1d.csv"],
+        &["bad_long_token.csv", "line 2, column 1", &cut],
+    );
+}
+
+#[test]
+fn transport_overflow_in_any_dimension_says_how_to_fix_it() {
+    // |x - y| = 2e308 in 2-D: beyond f64 whatever the solver computes
+    for metric in [&["w1"][..], &["w2"], &["wp", "--p", "3"]] {
+        let args = [metric, &["overflow_2d_a.csv", "overflow_2d_b.csv"]].concat();
+        let overflowed = format!("{} overflowed the range of f64", metric[0]);
+        assert_fails(&args, &[&overflowed, "rescale the data or lower p"]);
+    }
+
+    // squared costs of 1e400 although W2 itself is finite: a solver that works on them
+    // overflows and must say so; one that rescales gives the value
+    let args = ["w2", "overflow_nd_a.csv", "overflow_nd_b.csv"];
+    let (code, out, err) = run(&args);
+    if code == 0 {
+        // sqrt of the smaller mean squared distance of the two pairings, in exact
+        // arithmetic (make_fixtures.py)
+        assert_close(out.trim().parse().unwrap(), 7.071067811865475e199);
+    } else {
+        let needles = [
+            "w2 overflowed the range of f64",
+            "rescale the data or lower p",
+        ];
+        assert_failure(&args, (code, &out, &err), &needles);
+    }
 }
