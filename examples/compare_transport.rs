@@ -6,7 +6,8 @@
 //! ```
 //!
 //! `simplex`: W₁ between the uniform empirical measures of two n × d point clouds by the
-//! network simplex (Euclidean cost). `w1d`: W₁ between two 1-D samples by sorting.
+//! network simplex (Euclidean cost, default cost storage); `simplex-on-the-fly` and
+//! `simplex-candidates` choose that [`CostStorage`]. `w1d`: W₁ between two 1-D samples by sorting.
 //! Prints one JSON object: the value, the best wall time of `--repeat` runs (default 1),
 //! the pivots and the dual certificate's worst violation (simplex), and the process's peak
 //! resident memory.
@@ -16,7 +17,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use gan_divergences::io::read_table;
-use gan_divergences::transport::{emd_between, wasserstein_1d_samples, GroundCost};
+use gan_divergences::transport::network_simplex::{CostStorage, NetworkSimplex};
+use gan_divergences::transport::{wasserstein_1d_samples, GroundCost};
 use gan_divergences::DiscreteMeasure;
 
 fn main() -> ExitCode {
@@ -35,7 +37,7 @@ fn main() -> ExitCode {
 fn run() -> Result<String, String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [mode, a, b, rest @ ..] = args.as_slice() else {
-        return Err("usage: compare_transport (simplex|w1d) A.npy B.npy [--repeat N]".into());
+        return Err("usage: compare_transport MODE A.npy B.npy [--repeat N]; MODE is w1d, simplex, simplex-on-the-fly or simplex-candidates".into());
     };
     let repeat = match rest {
         [flag, n] if flag == "--repeat" => n.parse::<usize>().map_err(|e| e.to_string())?,
@@ -53,12 +55,20 @@ fn run() -> Result<String, String> {
                     .map_err(|e| e.to_string())?;
                 format!("\"value\":{w:.17e}")
             }
-            "simplex" => {
+            "simplex" | "simplex-candidates" | "simplex-on-the-fly" => {
                 let mu = DiscreteMeasure::uniform_flat(x.n_cols(), x.values().to_vec())
                     .map_err(|e| e.to_string())?;
                 let nu = DiscreteMeasure::uniform_flat(y.n_cols(), y.values().to_vec())
                     .map_err(|e| e.to_string())?;
-                let s = emd_between(&mu, &nu, GroundCost::Euclidean).map_err(|e| e.to_string())?;
+                let storage = match mode.as_str() {
+                    "simplex-candidates" => CostStorage::Candidates,
+                    "simplex-on-the-fly" => CostStorage::OnTheFly,
+                    _ => CostStorage::Auto,
+                };
+                let s = NetworkSimplex::new()
+                    .cost_storage(storage)
+                    .solve_between(&mu, &nu, GroundCost::Euclidean)
+                    .map_err(|e| e.to_string())?;
                 format!(
                     "\"value\":{:.17e},\"pivots\":{},\"dual_violation\":{:.3e},\"plan_entries\":{}",
                     s.cost,

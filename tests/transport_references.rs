@@ -314,3 +314,37 @@ fn costs_on_the_fly_at_extreme_scales() {
         assert!(f.dual_violation <= 1e-11 * scale * 4.0);
     }
 }
+
+/// Candidate arcs fall back to the complete search where they do not apply (3-D, squared
+/// costs still exact), and agree with the dense matrix in 2-D on a lattice full of ties.
+#[test]
+fn candidates_agree_with_the_dense_matrix() {
+    let near = NetworkSimplex::new().cost_storage(CostStorage::Candidates);
+    let dense = NetworkSimplex::new().cost_storage(CostStorage::Dense);
+    let lattice: Vec<Vec<f64>> = (0..120)
+        .map(|k| vec![(k % 11) as f64, (k / 11) as f64])
+        .collect();
+    let moved: Vec<Vec<f64>> = lattice
+        .iter()
+        .map(|p| vec![p[1] * 0.5, p[0] + 0.25])
+        .collect();
+    let a = DiscreteMeasure::uniform(&lattice).unwrap();
+    let b = DiscreteMeasure::uniform(&moved).unwrap();
+    for ground in [GroundCost::Euclidean, GroundCost::SquaredEuclidean] {
+        let c = near.solve_between(&a, &b, ground).unwrap();
+        let d = dense.solve_between(&a, &b, ground).unwrap();
+        assert!((c.cost - d.cost).abs() < 1e-12 * d.cost.max(1.0));
+        assert!(c.dual_violation < 1e-11 * 200.0);
+    }
+    let space: Vec<Vec<f64>> = (0..30)
+        .map(|k| vec![k as f64, (k % 4) as f64, (k % 7) as f64])
+        .collect();
+    let other: Vec<Vec<f64>> = (0..30)
+        .map(|k| vec![(k % 5) as f64, k as f64, 1.0])
+        .collect();
+    let a = DiscreteMeasure::uniform(&space).unwrap();
+    let b = DiscreteMeasure::uniform(&other).unwrap();
+    let c = near.solve_between(&a, &b, GroundCost::Euclidean).unwrap();
+    let d = dense.solve_between(&a, &b, GroundCost::Euclidean).unwrap();
+    assert!((c.cost - d.cost).abs() < 1e-12 * d.cost.max(1.0));
+}

@@ -256,6 +256,11 @@ fn larger_instances_are_certified() {
         check_plan(&a, &b, &f);
         check_dual(&a, &b, &f);
         assert!((f.cost - s.cost).abs() <= EXACT * cost_scale(&a, &b));
+        let near = NetworkSimplex::new().cost_storage(CostStorage::Candidates);
+        let c = near.solve_between(&a, &b, GroundCost::Euclidean).unwrap();
+        check_plan(&a, &b, &c);
+        check_dual(&a, &b, &c);
+        assert!((c.cost - s.cost).abs() <= EXACT * cost_scale(&a, &b));
         if n == m {
             let cost = CostMatrix::between(&a, &b, GroundCost::Euclidean).unwrap();
             let hungarian = optimal_assignment(&cost).unwrap().total_cost / n as f64;

@@ -32,7 +32,8 @@
 //!   every arc is priced again; the optimum is declared only on that fresh check.
 //!
 //! - Costs: a dense matrix, or for point clouds beyond [`DENSE_COST_LIMIT`] bytes of it,
-//!   computed on the fly from the coordinates ([`CostStorage`]).
+//!   computed on the fly from the coordinates ([`CostStorage`]); in 2-D the simplex then
+//!   prices each source's 48 nearest targets first and proves optimality over all pairs.
 //!
 //! Cost: O(n + m) memory besides the costs, and per pivot one block of pricing plus the
 //! cycle and the subtree that moves. Measured (2 shared cores, 2-D uniform clouds, n = m):
@@ -51,6 +52,7 @@
 
 mod pivot;
 mod points;
+mod sparse;
 mod tree;
 
 use crate::error::{Error, Result};
@@ -59,7 +61,7 @@ use crate::transport::cost::{CostMatrix, GroundCost};
 use crate::validate;
 
 use pivot::{ArcCosts, BlockSearch, Network};
-use tree::SpanningTree;
+use tree::{Arc, SpanningTree};
 
 /// Total of the integer masses of each side (at most): the plan's resolution is about
 /// 2⁻⁶⁰ ≈ 8.7e-19.
@@ -125,7 +127,8 @@ pub struct NetworkSimplex {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CostStorage {
-    /// A dense matrix up to [`DENSE_COST_LIMIT`] bytes, computed on the fly beyond.
+    /// A dense matrix up to [`DENSE_COST_LIMIT`] bytes; beyond it, [`CostStorage::Candidates`]
+    /// for 2-D clouds and [`CostStorage::OnTheFly`] for other point clouds.
     #[default]
     Auto,
     /// Always the dense n × m matrix (8 n m bytes; fastest while it fits in memory).
@@ -134,6 +137,11 @@ pub enum CostStorage {
     /// Only for [`GroundCost::Euclidean`] and [`GroundCost::SquaredEuclidean`] in two or
     /// more dimensions; other problems use the dense matrix.
     OnTheFly,
+    /// On the fly, pivoting first on the arcs from each source to its nearest targets,
+    /// then proving optimality by pricing all n·m pairs and adding what prices out; exact,
+    /// and much faster than the complete search on large clouds. Only for the costs of
+    /// [`CostStorage::OnTheFly`] in two dimensions; other problems fall back to it.
+    Candidates,
 }
 
 /// Size of the dense cost matrix above which [`CostStorage::Auto`] computes the costs on
@@ -192,14 +200,23 @@ impl NetworkSimplex {
     ) -> Result<TransportSolution> {
         ground.validate()?;
         let dense_bytes = 8 * source.len() as u128 * target.len() as u128;
-        let on_the_fly = match self.cost_storage {
-            CostStorage::Auto => dense_bytes > DENSE_COST_LIMIT,
-            CostStorage::Dense => false,
-            CostStorage::OnTheFly => true,
+        let (on_the_fly, candidates) = match self.cost_storage {
+            CostStorage::Auto => {
+                let large = dense_bytes > DENSE_COST_LIMIT;
+                (large, large)
+            }
+            CostStorage::Dense => (false, false),
+            CostStorage::OnTheFly => (true, false),
+            CostStorage::Candidates => (true, true),
         };
         if on_the_fly && source.dim() == target.dim() {
             if let Some(costs) = points::PointCosts::new(source, target, ground) {
-                return self.solve_normalized(source.weights(), target.weights(), &costs);
+                let nearby = candidates
+                    .then(|| {
+                        sparse::CandidateSearch::nearby(source, target, sparse::TARGETS_PER_SOURCE)
+                    })
+                    .flatten();
+                return self.solve_with(source.weights(), target.weights(), &costs, nearby);
             }
         }
         let cost = CostMatrix::between(source, target, ground)?;
@@ -212,6 +229,17 @@ impl NetworkSimplex {
         a: &[f64],
         b: &[f64],
         costs: &C,
+    ) -> Result<TransportSolution> {
+        self.solve_with(a, b, costs, None)
+    }
+
+    /// The solver, pricing the complete graph, or candidate arcs first when given some.
+    fn solve_with<C: ArcCosts>(
+        &self,
+        a: &[f64],
+        b: &[f64],
+        costs: &C,
+        candidates: Option<sparse::CandidateSearch>,
     ) -> Result<TransportSolution> {
         let (n, m) = (costs.n_sources(), costs.n_targets());
         let max_iterations = self
@@ -237,7 +265,34 @@ impl NetworkSimplex {
         };
         let mut tree = SpanningTree::artificial(&supply, ARTIFICIAL_COST, network.n_real_arcs());
 
-        let n_iterations = run_simplex(&network, &mut tree, max_iterations)?;
+        let mut n_iterations = 0;
+        match candidates {
+            None => {
+                let mut search = BlockSearch::new(network.n_arcs());
+                run_simplex(
+                    &network,
+                    &mut tree,
+                    max_iterations,
+                    &mut n_iterations,
+                    |n, t, tol| search.find(n, t, tol),
+                )?;
+            }
+            Some(mut search) => loop {
+                let tolerance = run_simplex(
+                    &network,
+                    &mut tree,
+                    max_iterations,
+                    &mut n_iterations,
+                    |n, t, tol| search.find(n, t, tol),
+                )?;
+                // the proof over all pairs: anything that prices out joins the candidates
+                let violated = sparse::violated_arcs(&network, &tree, tolerance);
+                if violated.is_empty() {
+                    break;
+                }
+                search.extend(violated);
+            },
+        }
         finish(&network, &mut tree, n_iterations, units)
     }
 }
@@ -362,8 +417,15 @@ pub fn estimated_bytes_for(
     {
         return dense;
     }
-    // the tree and answer, plus one copy of the target coordinates by dimension
-    (n_sources as u128 + n_targets as u128) * 160 + n_targets as u128 * dim as u128 * 8
+    // the tree and answer, one copy of the target coordinates by dimension, and in 2-D the
+    // candidate arcs (16 bytes each, twice over while their list grows)
+    let nodes = n_sources as u128 + n_targets as u128;
+    let candidates = if dim == 2 {
+        (n_sources as u128 * (sparse::TARGETS_PER_SOURCE as u128 + 1) + nodes) * 32
+    } else {
+        0
+    };
+    nodes * 160 + n_targets as u128 * dim as u128 * 8 + candidates
 }
 
 /// Validates raw weights against the cost matrix and normalizes each side to sum 1.
@@ -463,17 +525,23 @@ fn power_of_two_scale(largest: f64) -> f64 {
     2f64.powi(exponent as i32)
 }
 
-/// Pivots until no arc prices out on freshly computed potentials; returns the pivots taken.
-fn run_simplex<C: ArcCosts>(
+/// Pivots on the arcs `find` offers until it offers none on freshly computed potentials;
+/// counts pivots in `n_iterations` and returns the pricing tolerance of those potentials.
+fn run_simplex<C, F>(
     network: &Network<'_, C>,
     tree: &mut SpanningTree,
     max_iterations: usize,
-) -> Result<usize> {
+    n_iterations: &mut usize,
+    mut find: F,
+) -> Result<f64>
+where
+    C: ArcCosts,
+    F: FnMut(&Network<'_, C>, &SpanningTree, f64) -> Option<(Arc, f64)>,
+{
     let n_nodes = network.n_sources + network.n_targets;
     let refresh_every = (n_nodes / 4).max(64);
-    let mut search = BlockSearch::new(network.n_arcs());
-    let mut tolerance = REDUCED_COST_TOLERANCE;
-    let (mut n_iterations, mut since_refresh) = (0usize, 0usize);
+    let mut tolerance = refresh(network, tree);
+    let mut since_refresh = 0usize;
     loop {
         // drift in the potentials is bounded by recomputing them from the tree
         if since_refresh >= refresh_every {
@@ -481,9 +549,9 @@ fn run_simplex<C: ArcCosts>(
             since_refresh = 0;
         }
 
-        let Some((arc, reduced_cost)) = search.find(network, tree, tolerance) else {
+        let Some((arc, reduced_cost)) = find(network, tree, tolerance) else {
             if since_refresh == 0 {
-                return Ok(n_iterations);
+                return Ok(tolerance);
             }
             since_refresh = refresh_every;
             continue;
@@ -493,14 +561,14 @@ fn run_simplex<C: ArcCosts>(
             since_refresh = refresh_every;
             continue;
         }
-        if n_iterations >= max_iterations {
+        if *n_iterations >= max_iterations {
             return Err(Error::IterationLimit {
                 iterations: max_iterations,
             });
         }
         tree.pivot(arc, reduced_cost).ok_or(Error::Infeasible)?;
         debug_assert!(tree.is_consistent());
-        n_iterations += 1;
+        *n_iterations += 1;
         since_refresh += 1;
     }
 }
