@@ -16,11 +16,32 @@ use crate::measure::DiscreteMeasure;
 /// uniform on the unit square, against 12 passes and 6.4 s with 24).
 pub(super) const TARGETS_PER_SOURCE: usize = 48;
 
-/// The candidate arcs (ids as in [`Network`]) with their scaled costs, and the block search
-/// over them.
+/// The candidate arcs with their end nodes and scaled costs (filled in on first use), and
+/// the block search over them.
 pub(super) struct CandidateSearch {
-    arcs: Vec<(usize, f64)>,
+    arcs: Vec<Candidate>,
     next: usize,
+}
+
+/// One candidate arc: its id as in [`Network`], its ends, and its scaled cost (NaN until
+/// computed). Storing the ends saves a division per arc priced.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    id: usize,
+    tail: u32,
+    head: u32,
+    cost: f64,
+}
+
+impl Candidate {
+    fn new(id: usize) -> Self {
+        Self {
+            id,
+            tail: 0,
+            head: 0,
+            cost: f64::NAN,
+        }
+    }
 }
 
 impl CandidateSearch {
@@ -31,7 +52,8 @@ impl CandidateSearch {
         target: &DiscreteMeasure,
         per_source: usize,
     ) -> Option<Self> {
-        if source.dim() != 2 || target.dim() != 2 {
+        let n_nodes = source.len() + target.len() + 1;
+        if source.dim() != 2 || target.dim() != 2 || u32::try_from(n_nodes).is_err() {
             return None;
         }
         let grid = Grid::over(target);
@@ -50,20 +72,24 @@ impl CandidateSearch {
         let real = source.len() * m;
         arcs.extend((0..source.len() + m).map(|v| real + v));
         Some(Self {
-            arcs: arcs.into_iter().map(|id| (id, f64::NAN)).collect(),
+            arcs: arcs.into_iter().map(Candidate::new).collect(),
             next: 0,
         })
     }
 
     /// Adds arcs to the candidates.
     pub fn extend(&mut self, arcs: impl IntoIterator<Item = usize>) {
-        self.arcs.extend(arcs.into_iter().map(|id| (id, f64::NAN)));
+        self.arcs.extend(arcs.into_iter().map(Candidate::new));
     }
 
-    /// Fills in the scaled cost of every candidate that has none yet.
+    /// Fills in the ends and scaled cost of every candidate that has no cost yet.
     fn cache_costs<C: ArcCosts>(&mut self, network: &Network<'_, C>) {
-        for (id, cost) in self.arcs.iter_mut().filter(|(_, c)| c.is_nan()) {
-            *cost = network.scaled_cost(*id);
+        for candidate in self.arcs.iter_mut().filter(|c| c.cost.is_nan()) {
+            let arc = network.arc(candidate.id);
+            // node indices fit in u32: checked when the candidates were made
+            candidate.tail = arc.tail as u32;
+            candidate.head = arc.head as u32;
+            candidate.cost = network.scaled_cost(candidate.id);
         }
     }
 
@@ -75,7 +101,7 @@ impl CandidateSearch {
         tree: &SpanningTree,
         tolerance: f64,
     ) -> Option<(Arc, f64)> {
-        if self.arcs.last().is_some_and(|(_, c)| c.is_nan()) {
+        if self.arcs.last().is_some_and(|c| c.cost.is_nan()) {
             self.cache_costs(network);
         }
         let len = self.arcs.len();
@@ -83,17 +109,24 @@ impl CandidateSearch {
         let mut best = (-tolerance, usize::MAX);
         let mut position = self.next;
         for scanned in 1..=len {
-            let (id, cost) = self.arcs.get(position).copied().unwrap_or((0, 0.0));
-            let arc = network.arc(id);
-            // reduced cost c + π(tail) − π(head)
-            let reduced = cost + tree.potential[arc.tail] - tree.potential[arc.head];
-            if reduced < best.0 {
-                best = (reduced, id);
+            if let Some(c) = self.arcs.get(position) {
+                // reduced cost c + π(tail) − π(head)
+                let reduced =
+                    c.cost + tree.potential[c.tail as usize] - tree.potential[c.head as usize];
+                if reduced < best.0 {
+                    best = (reduced, position);
+                }
             }
             position = if position + 1 == len { 0 } else { position + 1 };
             if (scanned % block == 0 || scanned == len) && best.1 != usize::MAX {
                 self.next = position;
-                return Some((network.arc(best.1), best.0));
+                let c = self.arcs.get(best.1)?;
+                let arc = Arc {
+                    id: c.id,
+                    tail: c.tail as usize,
+                    head: c.head as usize,
+                };
+                return Some((arc, best.0));
             }
         }
         None
