@@ -46,13 +46,27 @@ impl Activation {
     /// # Ok::<(), gan_divergences::Error>(())
     /// ```
     pub fn leaky_relu(slope: f64) -> Result<Self> {
-        if !(slope > 0.0 && slope < 1.0) {
-            return Err(Error::InvalidParameter {
-                name: "slope",
-                reason: "leaky ReLU slope must be in (0, 1)",
-            });
+        let leaky = Activation::LeakyRelu { slope };
+        leaky.validate()?;
+        Ok(leaky)
+    }
+
+    /// Checks an activation built from its public fields: a leaky ReLU slope must lie in
+    /// (0, 1). The other activations have no parameter and always pass.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] named `slope` for a slope outside (0, 1) or NaN: the
+    /// backward pass reads φ'(z) from the output a = φ(z) and needs a > 0 ⇔ z > 0.
+    pub fn validate(&self) -> Result<()> {
+        match *self {
+            Activation::LeakyRelu { slope } if !(slope > 0.0 && slope < 1.0) => {
+                Err(Error::InvalidParameter {
+                    name: "slope",
+                    reason: "leaky ReLU slope must be in (0, 1)",
+                })
+            }
+            _ => Ok(()),
         }
-        Ok(Activation::LeakyRelu { slope })
     }
 
     /// φ(z) for one value.
@@ -154,6 +168,8 @@ mod tests {
                 Activation::leaky_relu(slope),
                 Err(Error::InvalidParameter { name: "slope", .. })
             ));
+            assert!(Activation::LeakyRelu { slope }.validate().is_err());
         }
+        assert!(Activation::Tanh.validate().is_ok());
     }
 }

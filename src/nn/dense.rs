@@ -51,13 +51,15 @@ impl<T: Float> Dense<T> {
     /// # Errors
     /// - [`Error::Empty`] if the weight has no rows or no columns;
     /// - [`Error::LengthMismatch`] if the bias length differs from the number of rows;
-    /// - [`Error::NonFinite`] for a NaN or infinite weight or bias (flat column-major index).
+    /// - [`Error::NonFinite`] for a NaN or infinite weight or bias (flat column-major index);
+    /// - [`Error::InvalidParameter`] for an activation that fails [`Activation::validate`].
     ///
     /// # Examples
     /// ```
     /// use gan_divergences::nn::{Activation, Dense};
     /// use nalgebra::{DMatrix, DVector};
-    /// let layer = Dense::new(DMatrix::<f64>::identity(2, 3), DVector::zeros(2), Activation::Relu)?;
+    /// let weight = DMatrix::<f64>::identity(2, 3);
+    /// let layer = Dense::new(weight, DVector::zeros(2), Activation::Relu)?;
     /// assert_eq!((layer.n_inputs(), layer.n_outputs()), (3, 2));
     /// # Ok::<(), gan_divergences::Error>(())
     /// ```
@@ -76,6 +78,7 @@ impl<T: Float> Dense<T> {
         }
         first_non_finite("layer weight", weight.as_slice())?;
         first_non_finite("layer bias", bias.as_slice())?;
+        activation.validate()?;
         Ok(Dense {
             weight,
             bias,
@@ -86,8 +89,8 @@ impl<T: Float> Dense<T> {
     /// A layer `n_inputs → n_outputs` with random parameters drawn by `init` from `rng`.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] if a size is zero or a `Normal` standard deviation is not
-    /// finite and positive.
+    /// [`Error::InvalidParameter`] if a size is zero, a `Normal` standard deviation is not
+    /// finite and positive, or the activation fails [`Activation::validate`].
     pub fn random<R: Rng + ?Sized>(
         n_inputs: usize,
         n_outputs: usize,
@@ -101,6 +104,7 @@ impl<T: Float> Dense<T> {
                 reason: "every layer needs at least one input and one output",
             });
         }
+        activation.validate()?;
         let fan_in = n_inputs as f64;
         let (weight, bias) = match init {
             Initialization::UniformFanIn => {
@@ -245,6 +249,23 @@ mod tests {
                 name: "init std",
                 ..
             }
+        ));
+    }
+
+    #[test]
+    fn leaky_relu_built_from_its_field_is_checked() {
+        // a negative slope breaks a > 0 ⇔ z > 0, so the backward pass would be wrong
+        let bad = Activation::LeakyRelu { slope: -0.5 };
+        let err = Dense::new(DMatrix::<f64>::zeros(1, 1), DVector::zeros(1), bad);
+        assert!(matches!(
+            err,
+            Err(Error::InvalidParameter { name: "slope", .. })
+        ));
+        let mut rng = ChaCha8Rng::seed_from_u64(0);
+        let err = Dense::<f64>::random(2, 2, bad, Initialization::HeNormal, &mut rng);
+        assert!(matches!(
+            err,
+            Err(Error::InvalidParameter { name: "slope", .. })
         ));
     }
 }
