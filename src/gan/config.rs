@@ -9,6 +9,10 @@ use crate::error::{Error, Result};
 use crate::gan::ToyData;
 use crate::nn::{Activation, GeneratorCost, Initialization, OptimizerConfig};
 
+/// Largest memory, in bytes, that `check()` lets the networks and the training buffers of
+/// one run take (16 GiB as for a dense cost matrix, counted in f64 words; see [`WganParams::check`]).
+pub const MAX_TRAINER_BYTES: u128 = 16 << 30;
+
 /// The shapes and data shared by both trainers.
 ///
 /// Generator: noise_dim → hidden… → data dim (identity output); discriminator or critic:
@@ -147,6 +151,35 @@ impl ModelParams {
         if let Initialization::Normal { std } = self.init {
             positive("init std", std)?;
         }
+        self.activation.validate()
+    }
+
+    /// Refuses networks and batch buffers beyond [`MAX_TRAINER_BYTES`], before any
+    /// allocation (an absurd width or batch would otherwise abort the process).
+    ///
+    /// Counted in f64 words: per network the parameters, their gradient and up to two
+    /// optimizer moments (4 copies); per layer output the activations and deltas at the
+    /// adversary's batch of 2m samples and the generator's batch of m (2 · 3m).
+    fn check_sizes(&self, batch_size: usize) -> Result<()> {
+        let parameters = |sizes: &[usize]| -> u128 {
+            sizes.windows(2).fold(0, |total, w| {
+                total.saturating_add((w[0] as u128 + 1).saturating_mul(w[1] as u128))
+            })
+        };
+        let generator = self.generator_sizes();
+        let adversary = self.adversary_sizes();
+        let units: u128 = generator.iter().chain(&adversary).map(|&n| n as u128).sum();
+        let words = (parameters(&generator).saturating_add(parameters(&adversary)))
+            .saturating_mul(4)
+            .saturating_add(units.saturating_mul(6).saturating_mul(batch_size as u128));
+        let bytes = words.saturating_mul(8);
+        if bytes > MAX_TRAINER_BYTES {
+            return Err(Error::TooLarge {
+                what: "networks and training buffers",
+                bytes,
+                limit: MAX_TRAINER_BYTES,
+            });
+        }
         Ok(())
     }
 }
@@ -273,7 +306,9 @@ impl WganParams {
     /// [`Error::InvalidParameter`] naming the first bad field: `learning_rate` or `clip`
     /// not finite and > 0; `n_critic`, `batch_size`, `noise_dim` or (with evaluation on)
     /// `evaluation n_samples` zero; a zero hidden width; a warm-up with zero `n_critic`
-    /// or `every`.
+    /// or `every`; a leaky ReLU slope outside (0, 1); an invalid manifold basis or
+    /// Gaussian in the data. [`Error::TooLarge`] if the networks and batch buffers would
+    /// take more than [`MAX_TRAINER_BYTES`].
     pub fn check(self) -> Result<WganValidParams> {
         self.model.check()?;
         positive("learning_rate", self.learning_rate)?;
@@ -285,6 +320,7 @@ impl WganParams {
             positive_count("warmup every", warmup.every)?;
         }
         self.evaluation.check()?;
+        self.model.check_sizes(self.batch_size)?;
         Ok(WganValidParams(self))
     }
 }
@@ -419,7 +455,7 @@ impl GanParams {
     /// [`Error::InvalidParameter`] naming the first bad field: the model's as in
     /// [`WganParams::check`], the optimizer's hyperparameters, a zero
     /// `n_discriminator_steps` or `batch_size`, or the `Wasserstein` cost (which needs a
-    /// critic: use [`WganParams`]).
+    /// critic: use [`WganParams`]). [`Error::TooLarge`] as in [`WganParams::check`].
     pub fn check(self) -> Result<GanValidParams> {
         self.model.check()?;
         self.optimizer.validate()?;
@@ -432,6 +468,7 @@ impl GanParams {
             });
         }
         self.evaluation.check()?;
+        self.model.check_sizes(self.batch_size)?;
         Ok(GanValidParams(self))
     }
 }
@@ -506,41 +543,132 @@ mod tests {
         assert_eq!(schedule, [100, 100, 5, 5, 100]);
     }
 
-    #[test]
-    fn every_bad_field_is_named() {
-        let named = |r: Result<WganValidParams>| match r {
+    fn wgan_rejection(params: WganParams) -> &'static str {
+        match params.check() {
             Err(Error::InvalidParameter { name, .. }) => name,
-            _ => "accepted",
+            Err(Error::TooLarge { what, .. }) => what,
+            Err(_) => "another error",
+            Ok(_) => "accepted",
+        }
+    }
+
+    fn gan_rejection(params: GanParams) -> &'static str {
+        match params.check() {
+            Err(Error::InvalidParameter { name, .. }) => name,
+            Err(Error::TooLarge { what, .. }) => what,
+            Err(_) => "another error",
+            Ok(_) => "accepted",
+        }
+    }
+
+    fn with_model(edit: impl FnOnce(&mut ModelParams)) -> WganParams {
+        let mut model = ModelParams::default();
+        edit(&mut model);
+        WganParams::new().model(model)
+    }
+
+    fn warmup(n_critic: usize, every: usize) -> Option<CriticWarmup> {
+        Some(CriticWarmup {
+            n_critic,
+            first: 25,
+            every,
+        })
+    }
+
+    #[test]
+    fn every_bad_wgan_field_is_named() {
+        let w = WganParams::new;
+        let cases = [
+            (w().learning_rate(0.0), "learning_rate"),
+            (w().learning_rate(-5e-5), "learning_rate"),
+            (w().learning_rate(f64::NAN), "learning_rate"),
+            (w().learning_rate(f64::INFINITY), "learning_rate"),
+            (w().clip(0.0), "clip"),
+            (w().clip(-0.01), "clip"),
+            (w().clip(f64::NAN), "clip"),
+            (w().clip(f64::INFINITY), "clip"),
+            (w().n_critic(0), "n_critic"),
+            (w().batch_size(0), "batch_size"),
+            (w().warmup(warmup(0, 500)), "warmup n_critic"),
+            (w().warmup(warmup(100, 0)), "warmup every"),
+            (
+                w().evaluation(EvaluationParams {
+                    every: 10,
+                    n_samples: 0,
+                }),
+                "evaluation n_samples",
+            ),
+            (with_model(|m| m.noise_dim = 0), "noise_dim"),
+            (
+                with_model(|m| m.hidden_widths = vec![4, 0]),
+                "hidden_widths",
+            ),
+            (
+                with_model(|m| m.init = Initialization::Normal { std: 0.0 }),
+                "init std",
+            ),
+            (
+                with_model(|m| m.init = Initialization::Normal { std: f64::NAN }),
+                "init std",
+            ),
+            (
+                with_model(|m| m.activation = Activation::LeakyRelu { slope: -0.2 }),
+                "slope",
+            ),
+            (
+                with_model(|m| m.activation = Activation::LeakyRelu { slope: f64::NAN }),
+                "slope",
+            ),
+            (
+                with_model(|m| {
+                    m.data = ToyData::Gaussian1d {
+                        mean: 0.0,
+                        std: -1.0,
+                    }
+                }),
+                "gaussian",
+            ),
+            (
+                with_model(|m| m.hidden_widths = vec![1 << 20; 3]),
+                "networks and training buffers",
+            ),
+            (w().batch_size(usize::MAX), "networks and training buffers"),
+        ];
+        for (params, name) in cases {
+            let shown = format!("{params:?}");
+            assert_eq!(wgan_rejection(params), name, "{shown}");
+        }
+        // evaluation off: its sample count is not used, so 0 is accepted
+        let off = EvaluationParams {
+            every: 0,
+            n_samples: 0,
         };
-        assert_eq!(named(WganParams::new().clip(0.0).check()), "clip");
-        assert_eq!(
-            named(WganParams::new().learning_rate(f64::NAN).check()),
-            "learning_rate"
-        );
-        assert_eq!(named(WganParams::new().n_critic(0).check()), "n_critic");
-        assert_eq!(named(WganParams::new().batch_size(0).check()), "batch_size");
-        let model = ModelParams {
-            hidden_widths: vec![4, 0],
-            ..ModelParams::default()
-        };
-        assert_eq!(
-            named(WganParams::new().model(model).check()),
-            "hidden_widths"
-        );
-        let gan = GanParams::new().cost(GeneratorCost::Wasserstein).check();
-        assert!(matches!(
-            gan,
-            Err(Error::InvalidParameter { name: "cost", .. })
-        ));
-        let gan = GanParams::new()
-            .optimizer(OptimizerConfig::sgd(-1.0))
-            .check();
-        assert!(matches!(
-            gan,
-            Err(Error::InvalidParameter {
-                name: "learning_rate",
-                ..
-            })
-        ));
+        assert_eq!(wgan_rejection(w().evaluation(off)), "accepted");
+    }
+
+    #[test]
+    fn every_bad_gan_field_is_named() {
+        let g = GanParams::new;
+        let adam = |learning_rate, beta1| OptimizerConfig::adam(learning_rate, beta1);
+        let cases = [
+            (g().cost(GeneratorCost::Wasserstein), "cost"),
+            (g().optimizer(OptimizerConfig::sgd(-1.0)), "learning_rate"),
+            (g().optimizer(adam(f64::NAN, 0.5)), "learning_rate"),
+            (g().optimizer(adam(2e-4, 1.0)), "beta1"),
+            (g().n_discriminator_steps(0), "n_discriminator_steps"),
+            (g().batch_size(0), "batch_size"),
+            (g().batch_size(usize::MAX), "networks and training buffers"),
+            (
+                g().model(ModelParams {
+                    noise_dim: 0,
+                    ..ModelParams::default()
+                }),
+                "noise_dim",
+            ),
+        ];
+        for (params, name) in cases {
+            let shown = format!("{params:?}");
+            assert_eq!(gan_rejection(params), name, "{shown}");
+        }
     }
 }
