@@ -7,6 +7,7 @@
 
 use crate::error::{Error, Result};
 use crate::gan::ToyData;
+use crate::nn::optim::positive;
 use crate::nn::{Activation, GeneratorCost, Initialization, OptimizerConfig};
 
 /// Largest memory, in bytes, that `check()` lets the networks and the training buffers of
@@ -190,17 +191,6 @@ impl EvaluationParams {
             positive_count("evaluation n_samples", self.n_samples)?;
         }
         Ok(())
-    }
-}
-
-fn positive(name: &'static str, value: f64) -> Result<()> {
-    if value.is_finite() && value > 0.0 {
-        Ok(())
-    } else {
-        Err(Error::InvalidParameter {
-            name,
-            reason: "must be finite and > 0",
-        })
     }
 }
 

@@ -1,4 +1,12 @@
 //! The original GAN trainer, with the minimax or the −log D generator cost.
+//!
+//! ```text
+//! L(D, g) = E_{x~P_r} log D(x) + E_{z~p(z)} log(1 − D(g(z)))
+//! D*(x) = p_r(x) / (p_r(x) + p_g(x)),   L(D*, g) = 2 JS(P_r, P_g) − 2 ln 2
+//! ```
+//!
+//! Hence for any D, JS(P_r, P_g) ≥ ½ L(D, g) + ln 2, the bound the evaluation reports
+//! (Goodfellow et al. 2014, Theorem 1; Arjovsky and Bottou 2017, Section 2).
 
 use nalgebra::DMatrix;
 

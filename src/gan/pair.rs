@@ -59,28 +59,30 @@ fn fill_normal<T: Float>(values: &mut [T], rng: &mut ChaCha8Rng) {
     }
 }
 
-fn new_generator<T: Float>(model: &ModelParams, seed: u64) -> Result<Mlp<T>> {
-    let sizes = model.generator_sizes();
+/// A network of the model's hidden layers with an identity output, drawn from stream
+/// `index` of `seed`.
+fn new_network<T: Float>(
+    model: &ModelParams,
+    sizes: &[usize],
+    seed: u64,
+    index: u64,
+) -> Result<Mlp<T>> {
     let (hidden, init) = (model.activation, model.init);
     Mlp::random(
-        &sizes,
+        sizes,
         hidden,
         Activation::Identity,
         init,
-        &mut stream(seed, 0),
+        &mut stream(seed, index),
     )
 }
 
+fn new_generator<T: Float>(model: &ModelParams, seed: u64) -> Result<Mlp<T>> {
+    new_network(model, &model.generator_sizes(), seed, 0)
+}
+
 fn new_adversary<T: Float>(model: &ModelParams, seed: u64) -> Result<Mlp<T>> {
-    let sizes = model.adversary_sizes();
-    let (hidden, init) = (model.activation, model.init);
-    Mlp::random(
-        &sizes,
-        hidden,
-        Activation::Identity,
-        init,
-        &mut stream(seed, 1),
-    )
+    new_network(model, &model.adversary_sizes(), seed, 1)
 }
 
 impl<T: Float> Pair<T> {

@@ -1,4 +1,13 @@
 //! The Wasserstein GAN trainer: Algorithm 1 of Arjovsky, Chintala and Bottou (2017).
+//!
+//! ```text
+//! critic:     max_w  E_{x~P_r} f_w(x) − E_{z~p(z)} f_w(g_θ(z)),   w ∈ [−c, c]^|w|
+//! generator:  min_θ  −E_{z~p(z)} f_w(g_θ(z))
+//! ```
+//!
+//! The clipped critic is K-Lipschitz for some K(c, architecture), so the critic's optimum
+//! estimates K·W₁(P_r, P_θ). The schedule shared with the GAN trainer ([`run`]) also lives
+//! here.
 
 use nalgebra::DMatrix;
 
@@ -31,7 +40,9 @@ use crate::nn::{Float, GeneratorCost, Mlp, OptimizerConfig};
 /// of the clipped critic. The ascent is implemented as descent on the negated objective
 /// ([`crate::nn::loss::critic_loss`]); RMSProp is PyTorch's variant ([`crate::nn::optim`]).
 /// The printed loop "for t = 0, …, n_critic" is read as n_critic steps, as in the
-/// authors' code.
+/// authors' code. As in Algorithm 1, clipping follows each critic update: the initial
+/// critic (and one fresh from [`Wgan::reset_critic`]) is not clipped until its first
+/// update, so the evaluation before training sees an unclipped critic.
 ///
 /// Every `evaluation.every` generator steps (and before the first) the trainer records
 /// the exact W₁ between a fixed real batch and the generator's image of a fixed noise

@@ -434,13 +434,27 @@ impl<T: Float> Gradient<T> {
                 found: self.weights.len(),
             });
         }
-        for (w, layer) in self.weights.iter().zip(&net.layers) {
-            if w.shape() != layer.weight.shape() {
-                return Err(Error::DimensionMismatch {
-                    what: "gradient weight",
-                    expected: layer.weight.len(),
-                    found: w.len(),
-                });
+        let pairs = self.weights.iter().zip(&self.biases).zip(&net.layers);
+        for ((w, b), layer) in pairs {
+            let mismatch = |what, expected, found| Error::DimensionMismatch {
+                what,
+                expected,
+                found,
+            };
+            if w.nrows() != layer.n_outputs() || b.len() != layer.n_outputs() {
+                let found = if w.nrows() != layer.n_outputs() {
+                    w.nrows()
+                } else {
+                    b.len()
+                };
+                return Err(mismatch("gradient outputs", layer.n_outputs(), found));
+            }
+            if w.ncols() != layer.n_inputs() {
+                return Err(mismatch(
+                    "gradient weight columns",
+                    layer.n_inputs(),
+                    w.ncols(),
+                ));
             }
         }
         Ok(())

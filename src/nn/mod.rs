@@ -32,6 +32,7 @@ pub mod optim;
 
 pub use activation::Activation;
 pub use dense::{Dense, Initialization};
+pub use loss::GeneratorCost;
 pub use mlp::{Gradient, Mlp, Workspace};
 pub use optim::{Adam, Optimizer, OptimizerConfig, RmsProp, Sgd};
 
@@ -65,4 +66,3 @@ impl Float for f64 {
         self
     }
 }
-pub use loss::GeneratorCost;

@@ -159,7 +159,8 @@ impl OptimizerConfig {
     }
 }
 
-fn positive(name: &'static str, value: f64) -> Result<()> {
+/// Accepts a finite value > 0 (learning rates, ε, clipping bounds).
+pub(crate) fn positive(name: &'static str, value: f64) -> Result<()> {
     if value.is_finite() && value > 0.0 {
         Ok(())
     } else {
@@ -419,7 +420,7 @@ mod tests {
             Activation::Relu,
             Activation::Identity,
             crate::nn::Initialization::HeNormal,
-            &mut rand::rng(),
+            &mut <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(0),
         )
         .unwrap();
         let mut sgd = OptimizerConfig::sgd(0.1).build(&net).unwrap();
