@@ -222,3 +222,112 @@ impl<T: Float> Pair<T> {
         self.generator.predict(&self.evaluation_noise)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gan::probe::generator_gradient;
+    use crate::nn::loss::GeneratorCost;
+
+    /// Agreement of a fused training step with the checked public path (f64 round-off).
+    const TOLERANCE: f64 = 1e-12;
+
+    /// A small pair trained by plain SGD with η = 1, so θ_before − θ_after = ∇θ L.
+    fn sgd_pair() -> Pair<f64> {
+        let model = ModelParams {
+            hidden_widths: vec![7, 6],
+            activation: Activation::Tanh,
+            ..ModelParams::default()
+        };
+        let evaluation = EvaluationParams {
+            every: 0,
+            n_samples: 1,
+        };
+        Pair::new(&model, OptimizerConfig::sgd(1.0), 5, evaluation, 3).unwrap()
+    }
+
+    fn parameters(net: &Mlp<f64>) -> Vec<f64> {
+        let layers = net.layers().iter();
+        layers
+            .flat_map(|l| l.weight().iter().chain(l.bias().iter()).copied())
+            .collect()
+    }
+
+    fn assert_step_is(before: &[f64], after: &Mlp<f64>, gradient: &Gradient<f64>) {
+        let taken = before.iter().zip(parameters(after)).map(|(b, a)| b - a);
+        let expected = gradient.to_vec_f64();
+        assert_eq!(before.len(), expected.len());
+        for (k, (t, g)) in taken.zip(expected).enumerate() {
+            assert!(
+                (t - g).abs() < TOLERANCE,
+                "parameter {k}: step {t}, gradient {g}"
+            );
+        }
+    }
+
+    /// The batches the next adversary step draws: m reals, then G(z) for m noise draws.
+    fn replay_adversary_batch(pair: &Pair<f64>) -> DMatrix<f64> {
+        let (m, dim) = (pair.batch_size, pair.data.dim());
+        let mut rng = pair.rng.clone();
+        let real: DMatrix<f64> = pair.data.sample(m, &mut rng);
+        let mut noise = DMatrix::zeros(pair.model.noise_dim, m);
+        fill_normal(noise.as_mut_slice(), &mut rng);
+        let fake = pair.generator.predict(&noise).unwrap();
+        let mut both = DMatrix::zeros(dim, 2 * m);
+        both.columns_mut(0, m).copy_from(&real);
+        both.columns_mut(m, m).copy_from(&fake);
+        both
+    }
+
+    #[test]
+    fn adversary_step_descends_the_checked_gradient() {
+        for loss in [AdversaryLoss::CrossEntropy, AdversaryLoss::Critic] {
+            let mut pair = sgd_pair();
+            let m = pair.batch_size;
+            let batch = replay_adversary_batch(&pair);
+
+            // checked path: forward, loss gradient on each half, backward
+            let adversary = pair.adversary.clone();
+            let mut workspace = Workspace::new(&adversary, 2 * m);
+            let outputs = adversary.forward(&batch, &mut workspace).unwrap().clone();
+            let mut output_grad = DMatrix::zeros(1, 2 * m);
+            let (real_grad, fake_grad) = output_grad.as_mut_slice().split_at_mut(m);
+            let (real_out, fake_out) = outputs.as_slice().split_at(m);
+            match loss {
+                AdversaryLoss::CrossEntropy => {
+                    discriminator_loss(real_out, fake_out, real_grad, fake_grad).unwrap()
+                }
+                AdversaryLoss::Critic => {
+                    critic_loss(real_out, fake_out, real_grad, fake_grad).unwrap()
+                }
+            };
+            let mut gradient = Gradient::zeros_like(&adversary);
+            adversary
+                .backward(&mut workspace, &output_grad, &mut gradient)
+                .unwrap();
+
+            // fused path of the trainer
+            let before = parameters(&pair.adversary);
+            pair.adversary_step(loss, None).unwrap();
+            assert_step_is(&before, &pair.adversary, &gradient);
+        }
+    }
+
+    #[test]
+    fn generator_step_descends_the_checked_gradient() {
+        for cost in [
+            GeneratorCost::Minimax,
+            GeneratorCost::NonSaturating,
+            GeneratorCost::Wasserstein,
+        ] {
+            let mut pair = sgd_pair();
+            let mut noise = DMatrix::zeros(pair.model.noise_dim, pair.batch_size);
+            fill_normal(noise.as_mut_slice(), &mut pair.rng.clone());
+            let gradient =
+                generator_gradient(&pair.generator, &pair.adversary, &noise, cost).unwrap();
+            let before = parameters(&pair.generator);
+            pair.generator_step(cost).unwrap();
+            assert_step_is(&before, &pair.generator, &gradient);
+        }
+    }
+}
