@@ -12,6 +12,14 @@
 //!
 //! The library never prints: progress goes to the caller's callback.
 //!
+//! # Limitations
+//! - Toy data and multilayer perceptrons only; WGAN with weight clipping only (no gradient
+//!   penalty).
+//! - The critic's estimate is K·W₁ for a Lipschitz constant K that depends on c and the
+//!   architecture and is unknown: compare it with the exact W₁ by rank, not by value.
+//! - The exact W₁ is between two empirical measures of `evaluation.n_samples` points, biased
+//!   upward against the population W₁; keep n and the seed fixed across checkpoints.
+//!
 //! # Examples
 //! ```no_run
 //! use gan_divergences::gan::{EvaluationParams, Progress, Wgan, WganParams};

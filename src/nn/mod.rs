@@ -20,6 +20,15 @@
 //! - [`loss`]: GAN and WGAN losses from logits, in stable softplus forms;
 //! - [`optim`]: SGD, RMSProp and Adam, and weight clipping.
 //!
+//! # Limitations
+//! - Dense layers only: no convolution, batch or layer normalization, dropout.
+//! - At a ReLU kink (z = 0 exactly) the subgradient 0 is taken, so a finite-difference
+//!   check there disagrees; the gradient checks keep their inputs away from kinks.
+//! - Single-threaded: below the `gemm` sizes the products run on direct loops, and the
+//!   batch is never split across cores.
+//! - In `f32` the forward and backward sums round in `f32`; only losses, norms and reported
+//!   numbers are accumulated in `f64`.
+//!
 //! # References
 //! D. E. Rumelhart, G. E. Hinton and R. J. Williams, *Learning representations by
 //! back-propagating errors*, Nature 323 (1986).
