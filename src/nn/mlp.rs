@@ -264,8 +264,9 @@ impl<T: Float> Mlp<T> {
     }
 
     fn load_output_grad(&self, workspace: &mut Workspace<T>, grad: &DMatrix<T>) -> Result<()> {
+        self.check_workspace(workspace)?;
         let expected = workspace.output().shape();
-        if grad.nrows() != expected.0 || !workspace.fits(self) {
+        if grad.nrows() != expected.0 {
             return Err(Error::DimensionMismatch {
                 what: "output gradient rows",
                 expected: expected.0,
@@ -281,6 +282,31 @@ impl<T: Float> Mlp<T> {
         }
         workspace.output_grad_mut().copy_from(grad);
         Ok(())
+    }
+
+    /// Checks that `workspace` was sized for a network of this one's layer widths.
+    fn check_workspace(&self, workspace: &Workspace<T>) -> Result<()> {
+        if workspace.activations.len() != self.layers.len() {
+            return Err(Error::LengthMismatch {
+                what: "workspace layers",
+                expected: self.layers.len(),
+                found: workspace.activations.len(),
+            });
+        }
+        let widths =
+            std::iter::once(self.n_inputs()).chain(self.layers.iter().map(Dense::n_outputs));
+        let buffers = std::iter::once(&workspace.input).chain(&workspace.activations);
+        match widths
+            .zip(buffers)
+            .find(|(width, buffer)| *width != buffer.nrows())
+        {
+            Some((expected, buffer)) => Err(Error::DimensionMismatch {
+                what: "workspace layer width",
+                expected,
+                found: buffer.nrows(),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// Forward pass on `workspace.input`, which must already have this network's shapes.
@@ -732,6 +758,33 @@ mod tests {
             Err(Error::DimensionMismatch { .. })
         ));
         assert!(matches!(Mlp::<f64>::new(vec![]), Err(Error::Empty { .. })));
+    }
+
+    #[test]
+    fn backward_with_another_networks_workspace_names_the_width() {
+        let tanh = |w: &[f64], rows, cols, b: &[f64]| layer(w, rows, cols, b, Activation::Tanh);
+        let narrow = Mlp::new(vec![
+            tanh(&[1.0; 6], 3, 2, &[0.0; 3]),
+            tanh(&[1.0; 3], 1, 3, &[0.0]),
+        ])
+        .unwrap();
+        let wide = Mlp::new(vec![
+            tanh(&[1.0; 8], 4, 2, &[0.0; 4]),
+            tanh(&[1.0; 4], 1, 4, &[0.0]),
+        ])
+        .unwrap();
+        let mut ws = Workspace::new(&narrow, 2);
+        narrow.forward(&DMatrix::zeros(2, 2), &mut ws).unwrap();
+        let mut gradient = Gradient::zeros_like(&wide);
+        let err = wide.backward(&mut ws, &DMatrix::zeros(1, 2), &mut gradient);
+        assert_eq!(
+            err,
+            Err(Error::DimensionMismatch {
+                what: "workspace layer width",
+                expected: 4,
+                found: 3
+            })
+        );
     }
 
     #[test]
