@@ -1,5 +1,5 @@
-//! The `train` command: bad arguments give one line on stderr and exit code 2; a short
-//! run writes its two CSV files.
+//! The `train` command: bad arguments (and networks too large to allocate) give one line on
+//! stderr and exit code 2; a short run writes its two CSV files.
 
 use std::process::Command;
 
@@ -12,12 +12,14 @@ fn train(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn bad_arguments_are_one_line_and_exit_code_2() {
-    let cases: [&[&str]; 5] = [
+    let cases: [&[&str]; 6] = [
         &["--data", "mnist"],
         &["--steps", "0"],
         &["--clip", "-1"],
         &["--lr", "nan"],
         &["--no-such-flag"],
+        // about 270 GB of networks: refused by the checked params before any allocation
+        &["--width", "8192", "--depth", "64"],
     ];
     for args in cases {
         let out = train(args);
