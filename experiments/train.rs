@@ -247,7 +247,7 @@ fn train<T: Float>(
     })
 }
 
-fn write(args: &Args, history: &TrainingHistory) -> [PathBuf; 2] {
+fn write(args: &Args, data_name: &str, history: &TrainingHistory) -> [PathBuf; 2] {
     if let Err(e) = std::fs::create_dir_all(&args.out) {
         cli::fail(format!("cannot create {}: {e}", args.out.display()));
     }
@@ -255,7 +255,7 @@ fn write(args: &Args, history: &TrainingHistory) -> [PathBuf; 2] {
         Model::Wgan => "wgan",
         Model::Gan => "gan",
     };
-    let stem = format!("train_{model}_{}", toy_data(args).name());
+    let stem = format!("train_{model}_{data_name}");
     let steps = args.out.join(format!("{stem}_steps.csv"));
     let evaluations = args.out.join(format!("{stem}_evaluations.csv"));
     for (path, text) in [
@@ -380,8 +380,9 @@ fn report(history: &TrainingHistory, paths: &[PathBuf; 2]) {
 
 fn main() {
     let args: Args = cli::parse();
+    let data = toy_data(&args);
     let model = ModelParams {
-        data: toy_data(&args),
+        data: data.clone(),
         noise_dim: args.noise_dim as usize,
         hidden_widths: vec![args.width as usize; args.depth as usize],
         ..ModelParams::default()
@@ -394,6 +395,6 @@ fn main() {
         Precision::F32 => train::<f32>(&args, model, evaluation),
         Precision::F64 => train::<f64>(&args, model, evaluation),
     };
-    let paths = write(&args, &history);
+    let paths = write(&args, data.name(), &history);
     report(&history, &paths);
 }
