@@ -56,6 +56,19 @@ impl Method {
 /// ```
 /// In the units of the coordinates.
 ///
+/// W_p is positively homogeneous, W_p(sμ, sν) = s W_p(μ, ν), so when the costs ‖x − y‖ᵖ
+/// could over- or underflow f64 (p > 1, or atoms spread beyond 1e±100) the atoms are
+/// divided by a power of two near their extent (exact in binary floating point) and the
+/// distance multiplied back. A distance above f64::MAX comes back as +∞.
+///
+/// # Limitations
+/// In more than one dimension the simplex prices reduced costs to about 1e-12 of the
+/// largest cost, so W_pᵖ is accurate to about 1e-12 · (extent of the atoms)ᵖ in absolute
+/// terms. For large p that is coarse: at p = 400 a distance moved of half the extent
+/// costs 2⁻⁴⁰⁰ of the largest cost and the simplex cannot tell such plans apart, so the
+/// result is wrong. Keep p below about 20 in more than one dimension. The 1-D path
+/// scales by the largest distance moved instead and has no such loss.
+///
 /// # Errors
 /// [`Error::DimensionMismatch`] if the measures differ in dimension,
 /// [`Error::InvalidParameter`] for p < 1 or not finite, and the solver's errors
@@ -87,6 +100,28 @@ pub fn wasserstein(
         return Ok((wasserstein_1d(source, target, p)?, Method::Sorted1d));
     }
 
+    // W_p(μ/s, ν/s) = W_p(μ, ν)/s: bring the atoms to an extent of order one when the costs
+    // ‖x − y‖ᵖ could leave the f64 range, dividing by a power of two so nothing is rounded
+    let half_extent = half_extent(source, target);
+    if half_extent == 0.0 {
+        return Ok((0.0, Method::NetworkSimplex));
+    }
+    let safe = (1e-100..=1e100).contains(&half_extent);
+    let scale = if p == 1.0 && safe {
+        1.0
+    } else {
+        2.0 * one_d::power_of_two_at_most(half_extent)
+    };
+    let distance = if scale == 1.0 {
+        simplex_distance(source, target, p)?
+    } else {
+        simplex_distance(&scaled(source, scale)?, &scaled(target, scale)?, p)?
+    };
+    Ok((scale * distance, Method::NetworkSimplex))
+}
+
+/// W_p by the network simplex with the cost ‖x − y‖ᵖ.
+fn simplex_distance(source: &DiscreteMeasure, target: &DiscreteMeasure, p: f64) -> Result<f64> {
     let ground = if p == 1.0 {
         GroundCost::Euclidean
     } else if p == 2.0 {
@@ -95,12 +130,35 @@ pub fn wasserstein(
         GroundCost::Power(p)
     };
     let solution = emd_between(source, target, ground)?;
-    let distance = if p == 1.0 {
-        solution.cost
+    if p == 1.0 {
+        Ok(solution.cost)
     } else {
-        solution.cost.max(0.0).powf(1.0 / p)
-    };
-    Ok((distance, Method::NetworkSimplex))
+        Ok(solution.cost.max(0.0).powf(1.0 / p))
+    }
+}
+
+/// Half the largest extent, over the axes, of the box holding both measures' atoms
+/// (halved so that it cannot overflow).
+fn half_extent(source: &DiscreteMeasure, target: &DiscreteMeasure) -> f64 {
+    let dim = source.dim();
+    let mut low = vec![f64::INFINITY; dim];
+    let mut high = vec![f64::NEG_INFINITY; dim];
+    for atom in source.atoms().chain(target.atoms()) {
+        for (k, &c) in atom.iter().enumerate() {
+            low[k] = low[k].min(c);
+            high[k] = high[k].max(c);
+        }
+    }
+    low.iter()
+        .zip(&high)
+        .map(|(l, h)| h / 2.0 - l / 2.0)
+        .fold(0.0, f64::max)
+}
+
+/// A copy of the measure with every coordinate divided by `scale`.
+fn scaled(measure: &DiscreteMeasure, scale: f64) -> Result<DiscreteMeasure> {
+    let coordinates = measure.coordinates().iter().map(|c| c / scale).collect();
+    DiscreteMeasure::from_flat(measure.dim(), coordinates, measure.weights())
 }
 
 /// The Earth-Mover distance W₁ between two measures (see [`wasserstein`] with p = 1).
@@ -109,4 +167,36 @@ pub fn wasserstein(
 /// As [`wasserstein`].
 pub fn earth_mover(source: &DiscreteMeasure, target: &DiscreteMeasure) -> Result<f64> {
     wasserstein(source, target, 1.0).map(|(w, _)| w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn on_x_axis(values: &[f64]) -> DiscreteMeasure {
+        let atoms: Vec<Vec<f64>> = values.iter().map(|&v| vec![v, 0.0]).collect();
+        DiscreteMeasure::uniform(&atoms).unwrap()
+    }
+
+    /// The simplex path scales too: costs ‖x − y‖ᵖ that leave the f64 range give the
+    /// same W_p as the sorted 1-D formula on the same points.
+    #[test]
+    fn costs_that_leave_the_f64_range_are_scaled_in_the_plane() {
+        let (x, y) = ([0.0, 1.0, 3.0], [0.5, 2.0, 2.5]);
+        for (s, p) in [(1e-200, 2.0), (1e200, 2.0), (1e-160, 3.0), (1e150, 8.0), (1e300, 1.0)] {
+            let xs: Vec<f64> = x.iter().map(|v| v * s).collect();
+            let ys: Vec<f64> = y.iter().map(|v| v * s).collect();
+            let (plane, method) = wasserstein(&on_x_axis(&xs), &on_x_axis(&ys), p).unwrap();
+            let line = wasserstein_1d_samples(&xs, &ys, p).unwrap();
+            assert_eq!(method, Method::NetworkSimplex);
+            assert!(line > 0.0 && line.is_finite(), "s {s}, p {p}: {line}");
+            assert!((plane / line - 1.0).abs() < 1e-12, "s {s}, p {p}: {plane} vs {line}");
+        }
+    }
+
+    #[test]
+    fn identical_atoms_are_at_distance_zero() {
+        let a = on_x_axis(&[2.0, 2.0]);
+        assert_eq!(wasserstein(&a, &a, 3.0).unwrap().0, 0.0);
+    }
 }

@@ -64,7 +64,7 @@ pub fn wasserstein_1d(source: &DiscreteMeasure, target: &DiscreteMeasure, p: f64
         weighted_pairs(target.coordinates(), target.weights()),
         |a: &(f64, f64)| a.0,
     );
-    Ok(finish(weighted_walk(&x, &y, p), p))
+    Ok(distance_from_walk(&Weighted(&x, &y), p))
 }
 
 /// W_p between two unweighted samples on the line (each point has mass 1/n).
@@ -92,7 +92,7 @@ pub fn wasserstein_1d_samples(x: &[f64], y: &[f64], p: f64) -> Result<f64> {
     validate::finite("target sample", y)?;
 
     let (x, y) = sort_pair(x.to_vec(), y.to_vec(), |v: &f64| *v);
-    Ok(finish(uniform_walk(&x, &y, p), p))
+    Ok(distance_from_walk(&Uniform(&x, &y), p))
 }
 
 /// W_p between two weighted samples on the line given as values and weights.
@@ -218,16 +218,59 @@ fn radix_sort<T: Copy, K: Fn(&T) -> u64>(items: &mut Vec<T>, key: K) {
     }
 }
 
-/// Σ mass · |x − y|ᵖ along the monotone coupling of two weighted sorted samples.
-fn weighted_walk(x: &[(f64, f64)], y: &[(f64, f64)], p: f64) -> f64 {
+/// A walk along the monotone coupling of two sorted samples: `visit(mass, x, y)` for every
+/// pair of atoms x, y that exchange mass.
+trait MonotoneCoupling {
+    /// Total of the masses the walk visits.
+    fn total_mass(&self) -> f64;
+
+    /// Calls `visit` for every pair, in order.
+    fn walk<V: FnMut(f64, f64, f64)>(&self, visit: V);
+}
+
+/// Two weighted sorted samples, each weight vector summing to 1.
+struct Weighted<'a>(&'a [(f64, f64)], &'a [(f64, f64)]);
+
+/// Two unweighted sorted samples.
+struct Uniform<'a>(&'a [f64], &'a [f64]);
+
+impl MonotoneCoupling for Weighted<'_> {
+    fn total_mass(&self) -> f64 {
+        1.0
+    }
+
+    fn walk<V: FnMut(f64, f64, f64)>(&self, visit: V) {
+        weighted_walk(self.0, self.1, visit);
+    }
+}
+
+impl MonotoneCoupling for Uniform<'_> {
+    fn total_mass(&self) -> f64 {
+        let (n, m) = (self.0.len() as f64, self.1.len() as f64);
+        if self.0.len() == self.1.len() {
+            n
+        } else {
+            n * m
+        }
+    }
+
+    fn walk<V: FnMut(f64, f64, f64)>(&self, visit: V) {
+        uniform_walk(self.0, self.1, visit);
+    }
+}
+
+/// Visits the monotone coupling of two weighted sorted samples: `visit(mass, x, y)` for
+/// every pair of atoms that exchange a positive mass.
+fn weighted_walk(x: &[(f64, f64)], y: &[(f64, f64)], mut visit: impl FnMut(f64, f64, f64)) {
     let (mut i, mut j) = (0, 0);
     let mut left_x = x.first().map_or(0.0, |a| a.1);
     let mut left_y = y.first().map_or(0.0, |b| b.1);
-    let mut total = 0.0;
     while i < x.len() && j < y.len() {
         // move the smaller remaining mass between the current atoms
         let moved = left_x.min(left_y);
-        total += moved * power(x[i].0 - y[j].0, p);
+        if moved > 0.0 {
+            visit(moved, x[i].0, y[j].0);
+        }
         left_x -= moved;
         left_y -= moved;
 
@@ -241,24 +284,23 @@ fn weighted_walk(x: &[(f64, f64)], y: &[(f64, f64)], p: f64) -> f64 {
             left_y = y.get(j).map_or(0.0, |b| b.1);
         }
     }
-    total
 }
 
-/// The same walk for two unweighted samples, in integer units of 1/(n·m).
-fn uniform_walk(x: &[f64], y: &[f64], p: f64) -> f64 {
+/// The same walk for two unweighted samples, in integer units of 1/(n·m): the masses
+/// passed to `visit` are counts of those units.
+fn uniform_walk(x: &[f64], y: &[f64], mut visit: impl FnMut(f64, f64, f64)) {
     let (n, m) = (x.len(), y.len());
     if n == m {
-        let sum: f64 = x.iter().zip(y).map(|(a, b)| power(a - b, p)).sum();
-        return sum / n as f64;
+        x.iter().zip(y).for_each(|(&a, &b)| visit(1.0, a, b));
+        return;
     }
 
     // atom i of x covers [i·m, (i+1)·m), atom j of y covers [j·n, (j+1)·n)
     let (mut i, mut j) = (0usize, 0usize);
     let (mut left_x, mut left_y) = (m as u128, n as u128);
-    let mut total = 0.0;
     while i < n && j < m {
         let moved = left_x.min(left_y);
-        total += moved as f64 * power(x[i] - y[j], p);
+        visit(moved as f64, x[i], y[j]);
         left_x -= moved;
         left_y -= moved;
         if left_x == 0 {
@@ -270,11 +312,53 @@ fn uniform_walk(x: &[f64], y: &[f64], p: f64) -> f64 {
             left_y = n as u128;
         }
     }
-    total / (n as f64 * m as f64)
 }
 
-fn power(difference: f64, p: f64) -> f64 {
-    let d = difference.abs();
+/// W_p from a walk over the monotone coupling.
+///
+/// For p > 1, or when a distance overflows f64, the atoms are first divided by a power of
+/// two near the largest distance moved (exact in binary floating point), so that |x − y|ᵖ
+/// neither overflows nor underflows, and the result is multiplied back: W_p is positively
+/// homogeneous. A distance above f64::MAX is returned as +∞.
+fn distance_from_walk(coupling: &impl MonotoneCoupling, p: f64) -> f64 {
+    let total_mass = coupling.total_mass();
+    if p == 1.0 {
+        let mut cost = 0.0;
+        coupling.walk(|mass, x, y| cost += mass * (x - y).abs());
+        if cost.is_finite() {
+            return cost / total_mass;
+        }
+    }
+
+    // the largest distance that carries mass sets the scale
+    let mut largest = 0.0_f64;
+    coupling.walk(|_, x, y| largest = largest.max((x - y).abs()));
+    if largest == 0.0 {
+        return 0.0;
+    }
+    let scale = power_of_two_at_most(largest);
+
+    // Σ mass · (|x − y| / scale)ᵖ, every term at most 2ᵖ · mass
+    let mut cost = 0.0;
+    coupling.walk(|mass, x, y| cost += mass * power((x / scale - y / scale).abs(), p));
+    scale * finish(cost / total_mass, p)
+}
+
+/// The largest power of two ≤ v, for finite v > 0 (v itself for subnormal v, and the
+/// largest finite power of two for +∞).
+pub(crate) fn power_of_two_at_most(v: f64) -> f64 {
+    if !v.is_finite() {
+        return 2f64.powi(1023);
+    }
+    let exponent_only = f64::from_bits(v.to_bits() & 0x7FF0_0000_0000_0000);
+    if exponent_only == 0.0 {
+        v
+    } else {
+        exponent_only
+    }
+}
+
+fn power(d: f64, p: f64) -> f64 {
     if p == 1.0 {
         d
     } else if p == 2.0 {
@@ -324,6 +408,39 @@ mod tests {
         assert!((w - expected).abs() < 1e-15);
         let weighted = wasserstein_1d_weighted(&x, &[1.0; 3], &y, &[1.0; 2], 1.0).unwrap();
         assert!((weighted - expected).abs() < 1e-15);
+    }
+
+    /// W_p(sμ, sν) = s W_p(μ, ν): the costs |x − y|ᵖ would under- or overflow without the
+    /// scaling, the distance does not.
+    #[test]
+    fn costs_that_leave_the_f64_range_are_scaled() {
+        let w = |x: &[f64], y: &[f64], p| wasserstein_1d_samples(x, y, p).unwrap();
+        assert_eq!(w(&[0.0], &[1e-200], 2.0), 1e-200);
+        assert!((w(&[0.0], &[0.1], 400.0) / 0.1 - 1.0).abs() < 1e-14);
+        assert!((w(&[0.0], &[1e200], 3.0) / 1e200 - 1.0).abs() < 1e-14);
+        let (x, y) = ([0.0, 1.0, 3.0], [0.5, 2.0]);
+        let reference = w(&x, &y, 3.0);
+        for s in [1e-160, 1e160] {
+            let (xs, ys): (Vec<f64>, Vec<f64>) = (
+                x.iter().map(|v| v * s).collect(),
+                y.iter().map(|v| v * s).collect(),
+            );
+            assert!((w(&xs, &ys, 3.0) / (s * reference) - 1.0).abs() < 1e-14);
+        }
+        assert_eq!(w(&[-1.7e308], &[1.7e308], 1.0), f64::INFINITY);
+        // a quarter of the mass crosses 3.4e308, which overflows; W₁ = 8.5e307 does not
+        let crossing =
+            wasserstein_1d_weighted(&[-1.7e308, 1.7e308], &[1.0, 3.0], &[1.7e308], &[1.0], 1.0)
+                .unwrap();
+        assert!((crossing / 8.5e307 - 1.0).abs() < 1e-14, "{crossing}");
+    }
+
+    /// A zero-weight atom far away moves no mass, so it adds nothing (not 0 · ∞ = NaN).
+    #[test]
+    fn zero_weight_atoms_far_away_add_nothing() {
+        let w =
+            wasserstein_1d_weighted(&[0.0, -1e308], &[1.0, 0.0], &[1.0, 1e308], &[1.0, 0.0], 1.0);
+        assert_eq!(w.unwrap(), 1.0);
     }
 
     #[test]
