@@ -95,34 +95,11 @@ fn check_network(net: &Mlp<f64>, batch: usize, seed: u64) -> f64 {
     let analytic_params = gradient.to_vec_f64();
     let analytic_input = workspace.input_gradient().clone();
 
-    // numeric, parameters: perturb each weight and bias in the order of `to_vec_f64`
-    let mut worst: f64 = 0.0;
-    let mut k = 0;
-    for l in 0..net.layers().len() {
-        for part in 0..2 {
-            let n = if part == 0 {
-                net.layers()[l].weight().len()
-            } else {
-                net.layers()[l].bias().len()
-            };
-            for i in 0..n {
-                let loss_at = |delta: f64| {
-                    let mut moved = net.clone();
-                    let (w, b) = moved.layers_mut()[l].parameters_mut();
-                    if part == 0 {
-                        w[i] += delta
-                    } else {
-                        b[i] += delta
-                    }
-                    weighted_output(&moved, &x, &r)
-                };
-                let numeric = derivative(loss_at);
-                worst = worst.max(relative_error(analytic_params[k], numeric));
-                k += 1;
-            }
-        }
-    }
-    assert_eq!(k, analytic_params.len());
+    // numeric, parameters, in the order of `to_vec_f64`
+    let numeric_params = numeric_parameter_gradient(net, |moved| weighted_output(moved, &x, &r));
+    assert_eq!(numeric_params.len(), analytic_params.len());
+    let pairs = analytic_params.iter().zip(&numeric_params);
+    let mut worst = pairs.fold(0.0_f64, |w, (&a, &n)| w.max(relative_error(a, n)));
 
     // numeric, inputs
     for i in 0..x.len() {
@@ -135,6 +112,28 @@ fn check_network(net: &Mlp<f64>, batch: usize, seed: u64) -> f64 {
         worst = worst.max(relative_error(analytic_input[i], numeric));
     }
     worst
+}
+
+/// ∂L/∂θ by central differences, perturbing each weight then each bias of every layer in
+/// turn (the order of `Gradient::to_vec_f64`).
+fn numeric_parameter_gradient(net: &Mlp<f64>, mut loss: impl FnMut(&Mlp<f64>) -> f64) -> Vec<f64> {
+    let mut numeric = Vec::with_capacity(net.n_parameters());
+    for l in 0..net.layers().len() {
+        let n_weights = net.layers()[l].weight().len();
+        for i in 0..n_weights + net.layers()[l].bias().len() {
+            numeric.push(derivative(|delta| {
+                let mut moved = net.clone();
+                let (w, b) = moved.layers_mut()[l].parameters_mut();
+                if i < n_weights {
+                    w[i] += delta
+                } else {
+                    b[i - n_weights] += delta
+                }
+                loss(&moved)
+            }));
+        }
+    }
+    numeric
 }
 
 fn network(sizes: &[usize], hidden: Activation, output: Activation, seed: u64) -> Mlp<f64> {
@@ -278,26 +277,10 @@ fn loss_through_a_discriminator_network() {
     let analytic = gradient.to_vec_f64();
 
     let mut scratch = vec![0.0; 10];
-    let mut worst: f64 = 0.0;
-    let mut k = 0;
-    for l in 0..net.layers().len() {
-        let n_weights = net.layers()[l].weight().len();
-        for i in 0..n_weights + net.layers()[l].bias().len() {
-            let mut at = |delta: f64| {
-                let mut moved = net.clone();
-                let (w, b) = moved.layers_mut()[l].parameters_mut();
-                if i < n_weights {
-                    w[i] += delta
-                } else {
-                    b[i - n_weights] += delta
-                }
-                loss_of(&moved, &mut scratch)
-            };
-            let numeric = derivative(&mut at);
-            worst = worst.max(relative_error(analytic[k], numeric));
-            k += 1;
-        }
-    }
+    let numeric = numeric_parameter_gradient(&net, |moved| loss_of(moved, &mut scratch));
+    assert_eq!(numeric.len(), analytic.len());
+    let pairs = analytic.iter().zip(&numeric);
+    let worst = pairs.fold(0.0_f64, |w, (&a, &n)| w.max(relative_error(a, n)));
     eprintln!("BCE through 2→8→8→1 network: max relative error {worst:.2e}");
     assert!(worst < TOLERANCE, "{worst:e}");
 }

@@ -533,17 +533,9 @@ mod tests {
         assert_eq!(schedule, [100, 100, 5, 5, 100]);
     }
 
-    fn wgan_rejection(params: WganParams) -> &'static str {
-        match params.check() {
-            Err(Error::InvalidParameter { name, .. }) => name,
-            Err(Error::TooLarge { what, .. }) => what,
-            Err(_) => "another error",
-            Ok(_) => "accepted",
-        }
-    }
-
-    fn gan_rejection(params: GanParams) -> &'static str {
-        match params.check() {
+    /// The field a `check()` result names, or "accepted".
+    fn rejection<P>(checked: Result<P>) -> &'static str {
+        match checked {
             Err(Error::InvalidParameter { name, .. }) => name,
             Err(Error::TooLarge { what, .. }) => what,
             Err(_) => "another error",
@@ -626,14 +618,14 @@ mod tests {
         ];
         for (params, name) in cases {
             let shown = format!("{params:?}");
-            assert_eq!(wgan_rejection(params), name, "{shown}");
+            assert_eq!(rejection(params.check()), name, "{shown}");
         }
         // evaluation off: its sample count is not used, so 0 is accepted
         let off = EvaluationParams {
             every: 0,
             n_samples: 0,
         };
-        assert_eq!(wgan_rejection(w().evaluation(off)), "accepted");
+        assert_eq!(rejection(w().evaluation(off).check()), "accepted");
     }
 
     #[test]
@@ -658,7 +650,7 @@ mod tests {
         ];
         for (params, name) in cases {
             let shown = format!("{params:?}");
-            assert_eq!(gan_rejection(params), name, "{shown}");
+            assert_eq!(rejection(params.check()), name, "{shown}");
         }
     }
 }

@@ -50,8 +50,12 @@ impl<T: Float> Gan<T> {
     /// A generator and discriminator initialized from the params' seed.
     ///
     /// # Errors
-    /// [`crate::Error::InvalidParameter`] only for sizes the checked params cannot rule
-    /// out; none for the defaults.
+    /// None for params that passed [`crate::gan::GanParams::check`], which rules out every
+    /// bad size and hyperparameter; the `Result` carries the network constructors' errors.
+    ///
+    /// # Cost
+    /// Allocates both networks, their optimizer state and the batch buffers (bounded by
+    /// [`crate::gan::config::MAX_TRAINER_BYTES`]) and draws the evaluation sets.
     pub fn new(params: &GanValidParams) -> Result<Self> {
         let pair = Pair::new(
             params.model(),
