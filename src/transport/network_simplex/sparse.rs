@@ -250,7 +250,8 @@ pub(super) fn violated_arcs<C: ArcCosts>(
     std::thread::scope(|scope| {
         let upper = scope.spawn(|| rows(half..n));
         let mut found = rows(0..half);
-        found.extend(upper.join().unwrap_or_default());
+        // a panic in the other half is a bug; re-raise it rather than miss its arcs
+        found.extend(upper.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
         found
     })
 }
