@@ -183,14 +183,23 @@ mod tests {
     #[test]
     fn costs_that_leave_the_f64_range_are_scaled_in_the_plane() {
         let (x, y) = ([0.0, 1.0, 3.0], [0.5, 2.0, 2.5]);
-        for (s, p) in [(1e-200, 2.0), (1e200, 2.0), (1e-160, 3.0), (1e150, 8.0), (1e300, 1.0)] {
+        for (s, p) in [
+            (1e-200, 2.0),
+            (1e200, 2.0),
+            (1e-160, 3.0),
+            (1e150, 8.0),
+            (1e300, 1.0),
+        ] {
             let xs: Vec<f64> = x.iter().map(|v| v * s).collect();
             let ys: Vec<f64> = y.iter().map(|v| v * s).collect();
             let (plane, method) = wasserstein(&on_x_axis(&xs), &on_x_axis(&ys), p).unwrap();
             let line = wasserstein_1d_samples(&xs, &ys, p).unwrap();
             assert_eq!(method, Method::NetworkSimplex);
             assert!(line > 0.0 && line.is_finite(), "s {s}, p {p}: {line}");
-            assert!((plane / line - 1.0).abs() < 1e-12, "s {s}, p {p}: {plane} vs {line}");
+            assert!(
+                (plane / line - 1.0).abs() < 1e-12,
+                "s {s}, p {p}: {plane} vs {line}"
+            );
         }
     }
 

@@ -251,7 +251,11 @@ pub(super) fn violated_arcs<C: ArcCosts>(
         let upper = scope.spawn(|| rows(half..n));
         let mut found = rows(0..half);
         // a panic in the other half is a bug; re-raise it rather than miss its arcs
-        found.extend(upper.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        found.extend(
+            upper
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+        );
         found
     })
 }
