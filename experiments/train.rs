@@ -273,52 +273,57 @@ fn write(args: &Args, data_name: &str, history: &TrainingHistory) -> [PathBuf; 2
     [steps, evaluations]
 }
 
-/// Training curves: exact W1 beside the adversary's own estimate, against generator steps.
-fn draw(args: &Args, history: &TrainingHistory, stem: &str) -> [PathBuf; 2] {
-    let at = |f: &dyn Fn(&EvaluationRecord) -> Option<f64>| -> Vec<(f64, f64)> {
-        history
-            .evaluations
-            .iter()
-            .filter_map(|e| Some((e.generator_step as f64, f(e)?)))
-            .collect()
-    };
-    let is_gan = history
-        .evaluations
-        .first()
-        .is_some_and(|e| e.critic_estimate.is_none());
-    let (estimate, label) = if is_gan {
-        (
-            at(&|e| e.js_lower_bound),
-            "JS lower bound ln 2 - BCE/2 (nats)",
-        )
-    } else {
-        (
-            at(&|e| e.critic_estimate),
-            "critic: mean f(real) - mean f(fake)",
-        )
-    };
-    let series = |label: &str, points: Vec<(f64, f64)>, color: usize| Series {
+/// (generator step, value) for every evaluation where `value` applies.
+fn curve(
+    history: &TrainingHistory,
+    value: impl Fn(&EvaluationRecord) -> Option<f64>,
+) -> Vec<(f64, f64)> {
+    let points = history.evaluations.iter();
+    points
+        .filter_map(|e| Some((e.generator_step as f64, value(e)?)))
+        .collect()
+}
+
+/// One line-drawn panel against generator steps.
+fn panel(title: &str, y_label: &str, label: &str, points: Vec<(f64, f64)>, color: usize) -> Panel {
+    let series = Series {
         label: label.to_string(),
         points,
         mark: Mark::Line,
         color,
     };
-    let exact = Panel {
-        title: "Exact W1 between real and generated batches".into(),
+    Panel {
+        title: title.into(),
         x_label: "generator step".into(),
-        y_label: "W1".into(),
-        series: vec![series("network simplex", at(&|e| Some(e.w1_exact)), 0)],
+        y_label: y_label.into(),
+        series: vec![series],
         legend: LegendPosition::UpperRight,
         ..Panel::default()
+    }
+}
+
+/// Training curves: exact W1 beside the adversary's own estimate, against generator steps.
+fn draw(args: &Args, history: &TrainingHistory, stem: &str) -> [PathBuf; 2] {
+    let is_gan = history
+        .evaluations
+        .first()
+        .is_some_and(|e| e.critic_estimate.is_none());
+    let (estimate, label) = if is_gan {
+        let bound = curve(history, |e| e.js_lower_bound);
+        (bound, "JS lower bound ln 2 - BCE/2 (nats)")
+    } else {
+        let estimate = curve(history, |e| e.critic_estimate);
+        (estimate, "critic: mean f(real) - mean f(fake)")
     };
-    let adversary = Panel {
-        title: "What the adversary reports".into(),
-        x_label: "generator step".into(),
-        y_label: label.into(),
-        series: vec![series(label, estimate, 1)],
-        legend: LegendPosition::UpperRight,
-        ..Panel::default()
-    };
+    let w1 = curve(history, |e| Some(e.w1_exact));
+    let exact = panel(
+        "Exact W1 between real and generated batches",
+        "W1",
+        "network simplex",
+        w1,
+        0,
+    );
+    let adversary = panel("What the adversary reports", label, label, estimate, 1);
     Figure::new(vec![exact, adversary])
         .write(&args.out, stem)
         .unwrap_or_else(|e| cli::fail(e))
