@@ -4,6 +4,7 @@
 //! Included by each binary with `#[path = "common/cli.rs"] mod cli;`, so the library itself
 //! never prints.
 
+// each binary compiles this file on its own and uses only part of it
 #![allow(dead_code)]
 
 use indicatif::{ProgressBar, ProgressStyle};

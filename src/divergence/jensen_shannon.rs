@@ -1,4 +1,13 @@
-//! Jensen-Shannon divergence JS(P, Q) = ½ KL(P ‖ M) + ½ KL(Q ‖ M), M = ½ (P + Q), in nats.
+//! Jensen-Shannon divergence, in nats.
+//!
+//! ```text
+//! JS(P, Q) = ½ KL(P ‖ M) + ½ KL(Q ‖ M),   M = ½ (P + Q),   0 ≤ JS ≤ ln 2
+//! ```
+//!
+//! With the ½ factors, as in Arjovsky and Bottou (2017), where the optimal discriminator
+//! reaches L(D*, g) = 2 JS(P_r ‖ P_g) − 2 ln 2; JS = ln 2 exactly when the supports are
+//! disjoint (their Theorem 2.3). Summed as non-negative terms ½ mᵢ φ(vᵢ) (see the
+//! [module above](super)), with a series for small |vᵢ|. Cost O(n).
 
 use super::probability_pair;
 use crate::error::Result;

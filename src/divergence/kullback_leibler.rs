@@ -1,4 +1,13 @@
-//! Kullback-Leibler divergence KL(P ‖ Q) = Σᵢ pᵢ ln(pᵢ / qᵢ), in nats.
+//! Kullback-Leibler divergence, in nats.
+//!
+//! ```text
+//! KL(P ‖ Q) = Σᵢ pᵢ ln(pᵢ / qᵢ),   0 · ln(0 / q) = 0,   p ln(p / 0) = +∞ for p > 0
+//! ```
+//!
+//! Summed as the non-negative terms qᵢ h((pᵢ − qᵢ)/qᵢ), h(u) = (1+u) ln(1+u) − u, with a
+//! series for small |u| and logs taken apart (pᵢ(ln pᵢ − ln qᵢ) − pᵢ + qᵢ) when pᵢ > 2qᵢ,
+//! so a subnormal qᵢ keeps its term. Cost O(n). Reference: Cover and Thomas, *Elements of
+//! Information Theory* (2006), section 2.3.
 
 use super::probability_pair;
 use crate::error::Result;

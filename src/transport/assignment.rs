@@ -9,8 +9,8 @@
 //! W_c(μ, ν) = min_σ (1/n) Σᵢ c(xᵢ, y_σ(i))
 //! ```
 //!
-//! This module solves that minimum directly. It serves as the independent check of the
-//! network simplex that `shared/THEORY.md` asks for, and as a second exact path for equal-size
+//! This module solves that minimum directly. It serves as an independent check of the
+//! network simplex (the two share no code), and as a second exact path for equal-size
 //! samples.
 //!
 //! The method keeps dual potentials uᵢ, vⱼ with uᵢ + vⱼ ≤ cᵢⱼ and adds one row at a time,
