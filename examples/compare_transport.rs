@@ -37,7 +37,11 @@ fn main() -> ExitCode {
 fn run() -> Result<String, String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [mode, a, b, rest @ ..] = args.as_slice() else {
-        return Err("usage: compare_transport MODE A.npy B.npy [--repeat N]; MODE is w1d, simplex, simplex-on-the-fly or simplex-candidates".into());
+        return Err(concat!(
+            "usage: compare_transport MODE A.npy B.npy [--repeat N]; ",
+            "MODE is w1d, simplex, simplex-on-the-fly or simplex-candidates"
+        )
+        .into());
     };
     let repeat = match rest {
         [flag, n] if flag == "--repeat" => n.parse::<usize>().map_err(|e| e.to_string())?,

@@ -254,7 +254,9 @@ proptest! {
     #[test]
     fn npy_reader_takes_any_shape_and_type(
         shape in prop::collection::vec(0u64..5, 0..4),
-        descr in prop::sample::select(vec!["<f8", ">f8", "<f4", "<i2", "|u1", "<c8", "|b1", "<M8[s]", "|S3"]),
+        descr in prop::sample::select(vec![
+            "<f8", ">f8", "<f4", "<i2", "|u1", "<c8", "|b1", "<M8[s]", "|S3",
+        ]),
         fortran in any::<bool>(),
         data in prop::collection::vec(any::<u8>(), 0..200),
     ) {
@@ -273,7 +275,10 @@ proptest! {
     fn npy_round_trips_exactly(rows in points(), fortran in any::<bool>()) {
         let (n, dim) = (rows.len(), rows[0].len());
         let data: Vec<u8> = if fortran {
-            (0..dim).flat_map(|j| rows.iter().map(move |r| r[j])).flat_map(f64::to_le_bytes).collect()
+            (0..dim)
+                .flat_map(|j| rows.iter().map(move |r| r[j]))
+                .flat_map(f64::to_le_bytes)
+                .collect()
         } else {
             rows.iter().flatten().flat_map(|v| v.to_le_bytes()).collect()
         };
@@ -307,7 +312,9 @@ proptest! {
         y in prop::collection::vec(any_float(), 0..8),
         wy in prop::collection::vec(any_float(), 0..8),
     ) {
-        let (Ok(mu), Ok(nu)) = (DiscreteMeasure::on_line(x, Some(&wx)), DiscreteMeasure::on_line(y, Some(&wy))) else {
+        let mu = DiscreteMeasure::on_line(x, Some(&wx));
+        let nu = DiscreteMeasure::on_line(y, Some(&wy));
+        let (Ok(mu), Ok(nu)) = (mu, nu) else {
             return Ok(());
         };
         prop_assert!((0.0..=1.0).contains(&total_variation_measures(&mu, &nu).unwrap()));

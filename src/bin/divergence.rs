@@ -188,7 +188,11 @@ enum Failure {
     #[error("{}: {source}", path.display())]
     Input { path: PathBuf, source: Error },
 
-    #[error("{} holds points in {dim_a}-D but {} holds points in {dim_b}-D", a.display(), b.display())]
+    #[error(
+        "{} holds points in {dim_a}-D but {} holds points in {dim_b}-D",
+        a.display(),
+        b.display()
+    )]
     DimensionMismatch {
         a: PathBuf,
         b: PathBuf,
@@ -204,7 +208,11 @@ enum Failure {
         n_b: usize,
     },
 
-    #[error("{}: {found} weights for the {expected} points of {}", weights.display(), points.display())]
+    #[error(
+        "{}: {found} weights for the {expected} points of {}",
+        weights.display(),
+        points.display()
+    )]
     WeightCount {
         weights: PathBuf,
         points: PathBuf,

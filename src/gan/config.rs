@@ -11,7 +11,8 @@ use crate::nn::optim::positive;
 use crate::nn::{Activation, GeneratorCost, Initialization, OptimizerConfig};
 
 /// Largest memory, in bytes, that `check()` lets the networks and the training buffers of
-/// one run take (16 GiB as for a dense cost matrix, counted in f64 words; see [`WganParams::check`]).
+/// one run take (16 GiB as for a dense cost matrix, counted in f64 words; see
+/// [`WganParams::check`]).
 pub const MAX_TRAINER_BYTES: u128 = 16 << 30;
 
 /// The shapes and data shared by both trainers.

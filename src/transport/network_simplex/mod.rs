@@ -25,9 +25,10 @@
 //!   cycling on degenerate problems (equal-size uniform weights, repeated or collinear
 //!   points, ties, zero weights).
 //! - Numerics: the costs are multiplied by the power of two that brings max|cᵢⱼ| into
-//!   (1/2, 1], exactly, so the simplex works on numbers of order one; the cost, plan and potentials are reported in the caller's units. The masses are
-//!   integers: each side's weights are normalized to sum 1 and rounded to multiples of
-//!   2⁻⁶⁰ whose total is exactly 2⁶⁰, so flows never drift and degenerate pivots are exact.
+//!   (1/2, 1], exactly, so the simplex works on numbers of order one; the cost, plan and
+//!   potentials are reported in the caller's units. The masses are integers: each
+//!   side's weights are normalized to sum 1 and rounded to multiples of 2⁻⁶⁰ whose total
+//!   is exactly 2⁶⁰, so flows never drift and degenerate pivots are exact.
 //! - Termination: when no arc prices out, the potentials are recomputed from the tree and
 //!   every arc is priced again; the optimum is declared only on that fresh check.
 //!
@@ -115,7 +116,8 @@ pub struct TransportSolution {
 /// ```
 /// use gan_divergences::transport::{network_simplex::NetworkSimplex, CostMatrix};
 /// let cost = CostMatrix::new(2, 2, vec![0.0, 1.0, 1.0, 0.0])?;
-/// let solution = NetworkSimplex::new().max_iterations(100).solve(&[0.5, 0.5], &[0.5, 0.5], &cost)?;
+/// let solver = NetworkSimplex::new().max_iterations(100);
+/// let solution = solver.solve(&[0.5, 0.5], &[0.5, 0.5], &cost)?;
 /// assert_eq!(solution.cost, 0.0);
 /// # Ok::<(), gan_divergences::Error>(())
 /// ```
