@@ -187,6 +187,23 @@ impl DiscreteMeasure {
     }
 }
 
+/// The smallest axis-aligned box holding the atoms of both measures (of equal dimension):
+/// per-axis lowest and highest coordinates. Cost O((n + m) d).
+pub(crate) fn bounding_box(
+    first: &DiscreteMeasure,
+    second: &DiscreteMeasure,
+) -> (Vec<f64>, Vec<f64>) {
+    let mut low = vec![f64::INFINITY; first.dim()];
+    let mut high = vec![f64::NEG_INFINITY; first.dim()];
+    for atom in first.atoms().chain(second.atoms()) {
+        for ((l, h), &c) in low.iter_mut().zip(high.iter_mut()).zip(atom) {
+            *l = l.min(c);
+            *h = h.max(c);
+        }
+    }
+    (low, high)
+}
+
 /// Two measures written as probability vectors over the union of their distinct atoms.
 ///
 /// Atoms are equal when all their coordinates compare equal as f64 (so `0.0 == -0.0`);

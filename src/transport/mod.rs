@@ -140,15 +140,7 @@ fn simplex_distance(source: &DiscreteMeasure, target: &DiscreteMeasure, p: f64) 
 /// Half the largest extent, over the axes, of the box holding both measures' atoms
 /// (halved so that it cannot overflow).
 fn half_extent(source: &DiscreteMeasure, target: &DiscreteMeasure) -> f64 {
-    let dim = source.dim();
-    let mut low = vec![f64::INFINITY; dim];
-    let mut high = vec![f64::NEG_INFINITY; dim];
-    for atom in source.atoms().chain(target.atoms()) {
-        for (k, &c) in atom.iter().enumerate() {
-            low[k] = low[k].min(c);
-            high[k] = high[k].max(c);
-        }
-    }
+    let (low, high) = crate::measure::bounding_box(source, target);
     low.iter()
         .zip(&high)
         .map(|(l, h)| h / 2.0 - l / 2.0)

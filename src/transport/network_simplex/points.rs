@@ -187,14 +187,6 @@ impl ArcCosts for PointCosts<'_> {
 /// Diagonal of the bounding box of both clouds, at least as large as every distance
 /// between them (rescaled so that it cannot overflow).
 fn bounding_diagonal(source: &DiscreteMeasure, target: &DiscreteMeasure) -> f64 {
-    let dim = source.dim();
-    let mut low = vec![f64::INFINITY; dim];
-    let mut high = vec![f64::NEG_INFINITY; dim];
-    for x in source.atoms().chain(target.atoms()) {
-        for (k, &v) in x.iter().enumerate() {
-            low[k] = low[k].min(v);
-            high[k] = high[k].max(v);
-        }
-    }
+    let (low, high) = crate::measure::bounding_box(source, target);
     crate::transport::cost::euclidean(&low, &high)
 }
