@@ -188,7 +188,7 @@ fn print_table(args: &Args, rows: &[Row]) {
         args.samples, args.draws, args.seed
     );
     println!(
-        "{:>7} | {:>7} {:>16} {:>9} | {:>7} {:>7} | {:>5} {:>5} | {:>5} {:>5}",
+        "{:>7} | {:>7} {:>16} {:>9} | {:>7} {:>7} | {:>6} {:>6} | {:>6} {:>6}",
         "theta",
         "W=|th|",
         "W est (mean±sd)",
@@ -196,15 +196,15 @@ fn print_table(args: &Args, rows: &[Row]) {
         "JS",
         "JS est",
         "KL",
-        "KL es",
+        "KL est",
         "TV",
-        "TV es"
+        "TV est"
     );
     for row in rows {
         let exact = closed_form(row.theta);
         println!(
-            "{:>7.3} | {:>7.4} {:>8.4} ± {:<6.4} {:>9.6} | {:>7.4} {:>7.4} | {:>5} {:>5} | \
-             {:>5.3} {:>5.3}",
+            "{:>7.3} | {:>7.4} {:>8.4} ± {:<6.4} {:>9.6} | {:>7.4} {:>7.4} | {:>6} {:>6} | \
+             {:>6.3} {:>6.3}",
             row.theta,
             exact.earth_mover,
             row.mean(),

@@ -23,7 +23,11 @@ pub fn parse<T: clap::Parser>() -> T {
                 error.kind(),
                 ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
             ) {
-                let _ = write!(std::io::stdout(), "{error}");
+                if let Err(e) = write!(std::io::stdout(), "{error}") {
+                    if e.kind() != std::io::ErrorKind::BrokenPipe {
+                        fail(format!("cannot write the help: {e}"));
+                    }
+                }
                 std::process::exit(0);
             }
             let text = error.to_string();
@@ -34,7 +38,8 @@ pub fn parse<T: clap::Parser>() -> T {
 }
 
 /// Ends quietly when standard output is a closed pipe (`... | head`), as command-line
-/// tools do; any other panic is a bug, reported in one line with exit code 101.
+/// tools do; another failure to write standard output (a full disk) is one line and exit
+/// code 2; any other panic is a bug, reported in one line with exit code 101.
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let message = info
@@ -45,6 +50,10 @@ fn install_panic_hook() {
             .unwrap_or("unknown panic");
         if message.contains("Broken pipe") {
             std::process::exit(0);
+        }
+        if message.starts_with("failed printing to stdout") {
+            eprintln!("error: cannot write the report: {}", one_line(message));
+            std::process::exit(2);
         }
         let place = info
             .location()

@@ -58,20 +58,23 @@ impl Method {
 ///
 /// W_p is positively homogeneous, W_p(sμ, sν) = s W_p(μ, ν), so when the costs ‖x − y‖ᵖ
 /// could over- or underflow f64 (p > 1, or atoms spread beyond 1e±100) the atoms are
-/// divided by a power of two near their extent (exact in binary floating point) and the
-/// distance multiplied back. A distance above f64::MAX comes back as +∞.
+/// divided by powers of two that bring every distance to at most 1 (exact in binary
+/// floating point) and the distance multiplied back. A distance above f64::MAX comes back
+/// as +∞.
 ///
 /// # Limitations
 /// In more than one dimension the simplex prices reduced costs to about 1e-12 of the
 /// largest cost, so W_pᵖ is accurate to about 1e-12 · (extent of the atoms)ᵖ in absolute
 /// terms. For large p that is coarse: at p = 400 a distance moved of half the extent
 /// costs 2⁻⁴⁰⁰ of the largest cost and the simplex cannot tell such plans apart, so the
-/// result is wrong. Keep p below about 20 in more than one dimension. The 1-D path
-/// scales by the largest distance moved instead and has no such loss.
+/// result is wrong. Keep p below about 20 in more than one dimension; above
+/// [`MAX_EXPONENT_IN_SPACE`] it is refused. The 1-D path scales by the largest distance
+/// moved instead, has no such loss, and takes any p ≥ 1.
 ///
 /// # Errors
 /// [`Error::DimensionMismatch`] if the measures differ in dimension,
-/// [`Error::InvalidParameter`] for p < 1 or not finite, and the solver's errors
+/// [`Error::InvalidParameter`] for p < 1 or not finite, or p > 64 in more than one
+/// dimension, and the solver's errors
 /// ([`Error::TooLarge`], [`Error::IterationLimit`]).
 ///
 /// # Examples
@@ -100,24 +103,41 @@ pub fn wasserstein(
         return Ok((wasserstein_1d(source, target, p)?, Method::Sorted1d));
     }
 
-    // W_p(μ/s, ν/s) = W_p(μ, ν)/s: bring the atoms to an extent of order one when the costs
-    // ‖x − y‖ᵖ could leave the f64 range, dividing by a power of two so nothing is rounded
+    if p > MAX_EXPONENT_IN_SPACE {
+        return Err(Error::InvalidParameter {
+            name: "p",
+            reason: "must be at most 64 for points in more than one dimension",
+        });
+    }
+
+    // W_p(μ/s, ν/s) = W_p(μ, ν)/s: bring every distance to at most 1 when the costs
+    // ‖x − y‖ᵖ could leave the f64 range, dividing by powers of two so nothing is rounded
     let half_extent = half_extent(source, target);
     if half_extent == 0.0 {
         return Ok((0.0, Method::NetworkSimplex));
     }
-    let safe = (1e-100..=1e100).contains(&half_extent);
-    let scale = if p == 1.0 && safe {
-        1.0
-    } else {
-        2.0 * one_d::power_of_two_at_most(half_extent)
-    };
-    let distance = if scale == 1.0 {
-        simplex_distance(source, target, p)?
-    } else {
-        simplex_distance(&scaled(source, scale)?, &scaled(target, scale)?, p)?
-    };
-    Ok((scale * distance, Method::NetworkSimplex))
+    if p == 1.0 && (1e-100..=1e100).contains(&half_extent) {
+        return Ok((simplex_distance(source, target, p)?, Method::NetworkSimplex));
+    }
+    let coarse = one_d::power_of_two_at_most(half_extent);
+    let fine = diagonal_factor(source.dim());
+    let (source, target) = (scaled(source, coarse, fine)?, scaled(target, coarse, fine)?);
+    let distance = simplex_distance(&source, &target, p)? * fine * coarse;
+    Ok((distance, Method::NetworkSimplex))
+}
+
+/// Largest p accepted in more than one dimension: beyond it the costs ‖x − y‖ᵖ of a
+/// simplex that resolves 1e-12 of the largest cost no longer say which plan is optimal.
+pub const MAX_EXPONENT_IN_SPACE: f64 = 64.0;
+
+/// A power of two ≥ 4√d: after dividing by the coarse scale every axis spans less than 4,
+/// so dividing by this too brings every distance to at most 1.
+fn diagonal_factor(dim: usize) -> f64 {
+    let mut factor = 4.0;
+    while factor * factor < 16.0 * dim as f64 {
+        factor *= 2.0;
+    }
+    factor
 }
 
 /// W_p by the network simplex with the cost ‖x − y‖ᵖ.
@@ -147,9 +167,13 @@ fn half_extent(source: &DiscreteMeasure, target: &DiscreteMeasure) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// A copy of the measure with every coordinate divided by `scale`.
-fn scaled(measure: &DiscreteMeasure, scale: f64) -> Result<DiscreteMeasure> {
-    let coordinates = measure.coordinates().iter().map(|c| c / scale).collect();
+/// A copy of the measure with every coordinate divided by `coarse`, then by `fine`.
+fn scaled(measure: &DiscreteMeasure, coarse: f64, fine: f64) -> Result<DiscreteMeasure> {
+    let coordinates = measure
+        .coordinates()
+        .iter()
+        .map(|c| c / coarse / fine)
+        .collect();
     DiscreteMeasure::from_flat(measure.dim(), coordinates, measure.weights())
 }
 
@@ -193,6 +217,23 @@ mod tests {
                 "s {s}, p {p}: {plane} vs {line}"
             );
         }
+    }
+
+    /// Coordinates near ±f64::MAX: a distance below f64::MAX comes back finite, one above
+    /// it as +∞, never NaN.
+    #[test]
+    fn extreme_coordinates_give_finite_or_infinite_distances() {
+        let far = on_x_axis(&[9e307, -9e307]);
+        let near = on_x_axis(&[1.0, 3.0]);
+        let (w, _) = wasserstein(&far, &near, 1.0).unwrap();
+        assert!((w / 9e307 - 1.0).abs() < 1e-12, "{w}");
+        let (w, _) = wasserstein(&on_x_axis(&[-1.7e308]), &on_x_axis(&[1.7e308]), 2.0).unwrap();
+        assert_eq!(w, f64::INFINITY);
+        let refused = wasserstein(&far, &near, 65.0);
+        assert!(matches!(
+            refused,
+            Err(Error::InvalidParameter { name: "p", .. })
+        ));
     }
 
     #[test]

@@ -316,10 +316,10 @@ fn uniform_walk(x: &[f64], y: &[f64], mut visit: impl FnMut(f64, f64, f64)) {
 
 /// W_p from a walk over the monotone coupling.
 ///
-/// For p > 1, or when a distance overflows f64, the atoms are first divided by a power of
-/// two near the largest distance moved (exact in binary floating point), so that |x − y|ᵖ
-/// neither overflows nor underflows, and the result is multiplied back: W_p is positively
-/// homogeneous. A distance above f64::MAX is returned as +∞.
+/// For p > 1, or when a distance overflows f64, every distance is first divided by the
+/// largest distance moved, so that each |x − y|ᵖ is at most 1 and the largest ones keep
+/// full precision, and the result is multiplied back: W_p is positively homogeneous. A
+/// distance above f64::MAX is returned as +∞.
 fn distance_from_walk(coupling: &impl MonotoneCoupling, p: f64) -> f64 {
     let total_mass = coupling.total_mass();
     if p == 1.0 {
@@ -330,18 +330,20 @@ fn distance_from_walk(coupling: &impl MonotoneCoupling, p: f64) -> f64 {
         }
     }
 
-    // the largest distance that carries mass sets the scale
+    // the largest half-distance that carries mass sets the scale (halves cannot overflow)
     let mut largest = 0.0_f64;
-    coupling.walk(|_, x, y| largest = largest.max((x - y).abs()));
+    coupling.walk(|_, x, y| largest = largest.max((x / 2.0 - y / 2.0).abs()));
     if largest == 0.0 {
         return 0.0;
     }
-    let scale = power_of_two_at_most(largest);
 
-    // Σ mass · (|x − y| / scale)ᵖ, every term at most 2ᵖ · mass
+    // Σ mass · (|x − y| / 2 / largest)ᵖ, every ratio in [0, 1]: the largest terms keep
+    // full precision, and p-fold rounding is undone by the p-th root
     let mut cost = 0.0;
-    coupling.walk(|mass, x, y| cost += mass * power((x / scale - y / scale).abs(), p));
-    scale * finish(cost / total_mass, p)
+    coupling.walk(|mass, x, y| {
+        cost += mass * power((x / 2.0 - y / 2.0).abs() / largest, p);
+    });
+    largest * finish(cost / total_mass, p) * 2.0
 }
 
 /// The largest power of two ≤ v, for finite v > 0 (v itself for subnormal v, and the
@@ -417,6 +419,9 @@ mod tests {
         let w = |x: &[f64], y: &[f64], p| wasserstein_1d_samples(x, y, p).unwrap();
         assert_eq!(w(&[0.0], &[1e-200], 2.0), 1e-200);
         assert!((w(&[0.0], &[0.1], 400.0) / 0.1 - 1.0).abs() < 1e-14);
+        for (d, p) in [(0.1, 3000.0), (1.999, 1030.0), (1e300, 1e6)] {
+            assert!((w(&[0.0], &[d], p) / d - 1.0).abs() < 1e-14, "d {d}, p {p}");
+        }
         assert!((w(&[0.0], &[1e200], 3.0) / 1e200 - 1.0).abs() < 1e-14);
         let (x, y) = ([0.0, 1.0, 3.0], [0.5, 2.0]);
         let reference = w(&x, &y, 3.0);

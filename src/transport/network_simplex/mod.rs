@@ -517,13 +517,23 @@ fn integer_masses(weights: &[f64], units: i64) -> Vec<i64> {
 }
 
 /// The power of two 2ᵏ with 2ᵏ · largest in (1/2, 1], so scaling is exact (1 if the costs
-/// are all zero; k is kept within ±1000 so that 2ᵏ is finite).
+/// are all zero). k is kept within [−1074, 1023], where 2ᵏ is a finite f64, so costs near
+/// f64::MAX scale exactly and subnormal ones come as close to order one as f64 allows.
 fn power_of_two_scale(largest: f64) -> f64 {
     if largest <= 0.0 || !largest.is_finite() {
         return 1.0;
     }
-    let exponent = (-largest.log2().ceil()).clamp(-1000.0, 1000.0);
-    2f64.powi(exponent as i32)
+    let exponent = (-largest.log2().ceil()).clamp(-1074.0, 1023.0) as i32;
+    exact_power_of_two(exponent)
+}
+
+/// 2ᵏ for k in [−1074, 1023], built from its bits (`powi` would round subnormal powers).
+fn exact_power_of_two(k: i32) -> f64 {
+    if k >= -1022 {
+        f64::from_bits(((k + 1023) as u64) << 52)
+    } else {
+        f64::from_bits(1u64 << (k + 1074))
+    }
 }
 
 /// Pivots on the arcs `find` offers until it offers none on freshly computed potentials;
@@ -667,6 +677,20 @@ fn worst_violation<C: ArcCosts>(costs: &C, f: &[f64], g: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Costs anywhere in the f64 range scale exactly and solve (1e303 once gave Infeasible:
+    /// its scale was clamped and left the costs above the artificial arcs').
+    #[test]
+    fn costs_across_the_whole_f64_range_solve() {
+        for top in [1e303, 1.7e308, 1.0, 1e-300, 5e-324] {
+            let costs = [0.0, top, top, top / 4.0];
+            let solution = solve(&[1.0, 1.0], &[1.0, 1.0], &costs);
+            assert_eq!(solution.cost, top / 8.0, "largest cost {top}");
+        }
+        for k in [-1074, -1023, -1022, 0, 1023] {
+            assert_eq!(exact_power_of_two(k), 2f64.powf(f64::from(k)), "2^{k}");
+        }
+    }
 
     fn solve(a: &[f64], b: &[f64], costs: &[f64]) -> TransportSolution {
         let cost = CostMatrix::new(a.len(), b.len(), costs.to_vec()).unwrap();
