@@ -250,7 +250,7 @@ enum Failure {
     Compute(Error),
 
     #[error(
-        "{metric} overflowed the range of f64 (a cost |x - y|^p above 1.8e308); \
+        "{metric} overflowed the range of f64 (the distance is above 1.8e308); \
          rescale the data or lower p"
     )]
     Overflow { metric: &'static str },
