@@ -69,7 +69,8 @@ enum Precision {
         toy data.\n\nEvery --eval-every generator steps the exact W1 between a fixed real \
         batch and the generator's image of a fixed noise batch is computed by the network \
         simplex, beside the critic's estimate (WGAN) or the discriminator's accuracy and JS \
-        lower bound (GAN).\nWrites <out>/train_<model>_<data>_{steps,evaluations}.csv."
+        lower bound (GAN).\nWrites <out>/train_<model>_<data>_{steps,evaluations}.csv and \
+        the curves as <out>/train_<model>_<data>.{png,svg}."
 )]
 struct Args {
     /// Which adversarial game.
