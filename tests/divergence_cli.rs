@@ -8,6 +8,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::npy::npy_bytes;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -537,20 +540,12 @@ fn bad_weights_are_refused() {
 
 /// An NPY file holding a 1-D float64 array.
 fn write_npy_1d(path: &Path, values: impl ExactSizeIterator<Item = f64>) {
-    let mut header = format!(
+    let dict = format!(
         "{{'descr': '<f8', 'fortran_order': False, 'shape': ({},), }}",
         values.len()
-    )
-    .into_bytes();
-    while (10 + header.len() + 1) % 64 != 0 {
-        header.push(b' ');
-    }
-    header.push(b'\n');
-    let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
-    bytes.extend_from_slice(&(header.len() as u16).to_le_bytes());
-    bytes.extend(header);
-    bytes.extend(values.flat_map(f64::to_le_bytes));
-    std::fs::write(path, bytes).unwrap();
+    );
+    let data: Vec<u8> = values.flat_map(f64::to_le_bytes).collect();
+    std::fs::write(path, npy_bytes(&dict, &data)).unwrap();
 }
 
 #[test]

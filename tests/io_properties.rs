@@ -4,6 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::npy::npy_bytes;
 use gan_divergences::divergence::{
     jensen_shannon, jensen_shannon_measures, kullback_leibler, kullback_leibler_measures,
     total_variation, total_variation_measures,
@@ -21,20 +24,6 @@ fn assert_well_formed(table: &Table) {
     assert!(table.n_rows() > 0 && table.n_cols() > 0);
     assert_eq!(table.values().len(), table.n_rows() * table.n_cols());
     assert!(table.values().iter().all(|v| v.is_finite()));
-}
-
-/// An NPY version 1 file with the given header dict and data bytes, padded as NumPy does.
-fn npy_bytes(dict: &str, data: &[u8]) -> Vec<u8> {
-    let mut header = dict.as_bytes().to_vec();
-    while (10 + header.len() + 1) % 64 != 0 {
-        header.push(b' ');
-    }
-    header.push(b'\n');
-    let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
-    bytes.extend_from_slice(&(header.len() as u16).to_le_bytes());
-    bytes.extend(header);
-    bytes.extend_from_slice(data);
-    bytes
 }
 
 /// 1 to 30 points of the same dimension (1 to 4), finite coordinates of any magnitude.

@@ -1,7 +1,10 @@
-//! Shared proptest generators for the transport tests: small weighted point clouds with
-//! the degeneracies users meet (repeated points, points on a lattice, zero weights).
+//! Shared test helpers: proptest generators for the transport tests (small weighted point
+//! clouds with the degeneracies users meet: repeated points, points on a lattice, zero
+//! weights), and NPY files built byte by byte ([`npy`]).
 
 #![allow(dead_code)]
+
+pub mod npy;
 
 use gan_divergences::DiscreteMeasure;
 use proptest::prelude::*;
