@@ -4,7 +4,7 @@
 mod common;
 
 use gan_divergences::transport::network_simplex::{CostStorage, NetworkSimplex};
-use gan_divergences::transport::{emd, emd_between, CostMatrix, GroundCost};
+use gan_divergences::transport::{emd, emd_between, CostMatrix, GroundCost, TransportSolution};
 use gan_divergences::{DiscreteMeasure, Error};
 
 /// Agreement with a reference printed to 16 digits.
@@ -135,35 +135,44 @@ fn single_atom() {
     assert_eq!(s.plan.len(), 3);
 }
 
+/// Two fixed clouds of 30 and 25 points in the unit square's neighbourhood.
+fn two_clouds() -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
+    let base = (0..30)
+        .map(|k| vec![(k as f64 * 0.37).sin(), (k as f64 * 0.11).cos()])
+        .collect();
+    let other = (0..25)
+        .map(|k| vec![(k as f64 * 0.53).cos(), (k as f64 * 0.29).sin()])
+        .collect();
+    (base, other)
+}
+
+/// Every coordinate of every point through `f`.
+fn map_points(points: &[Vec<f64>], f: impl Fn(f64) -> f64) -> Vec<Vec<f64>> {
+    points
+        .iter()
+        .map(|p| p.iter().map(|&c| f(c)).collect())
+        .collect()
+}
+
+fn euclidean_emd(a: &[Vec<f64>], b: &[Vec<f64>]) -> TransportSolution {
+    let (a, b) = (DiscreteMeasure::uniform(a), DiscreteMeasure::uniform(b));
+    emd_between(&a.unwrap(), &b.unwrap(), GroundCost::Euclidean).unwrap()
+}
+
 /// Clouds offset by 1e9 keep their digits: the value equals that of the same points moved
 /// back to the origin (the subtraction is exact there), to near 1e-12 relative.
 #[test]
 fn large_offsets_keep_relative_accuracy() {
-    let base: Vec<Vec<f64>> = (0..30)
-        .map(|k| vec![(k as f64 * 0.37).sin(), (k as f64 * 0.11).cos()])
-        .collect();
-    let other: Vec<Vec<f64>> = (0..25)
-        .map(|k| vec![(k as f64 * 0.53).cos(), (k as f64 * 0.29).sin()])
-        .collect();
-    let lift = |ps: &[Vec<f64>]| -> Vec<Vec<f64>> {
-        ps.iter()
-            .map(|p| p.iter().map(|c| c + 1e9).collect())
-            .collect()
-    };
-    let lower = |ps: &[Vec<f64>]| -> Vec<Vec<f64>> {
-        ps.iter()
-            .map(|p| p.iter().map(|c| c - 1e9).collect())
-            .collect()
-    };
-    let (far_a, far_b) = (lift(&base), lift(&other));
-    let near = |ps: &[Vec<f64>]| DiscreteMeasure::uniform(&lower(ps)).unwrap();
-    let far = emd_between(
-        &DiscreteMeasure::uniform(&far_a).unwrap(),
-        &DiscreteMeasure::uniform(&far_b).unwrap(),
-        GroundCost::Euclidean,
-    )
-    .unwrap();
-    let back = emd_between(&near(&far_a), &near(&far_b), GroundCost::Euclidean).unwrap();
+    let (base, other) = two_clouds();
+    let (far_a, far_b) = (
+        map_points(&base, |c| c + 1e9),
+        map_points(&other, |c| c + 1e9),
+    );
+    let far = euclidean_emd(&far_a, &far_b);
+    let back = euclidean_emd(
+        &map_points(&far_a, |c| c - 1e9),
+        &map_points(&far_b, |c| c - 1e9),
+    );
     assert!(
         (far.cost / back.cost - 1.0).abs() < 1e-12,
         "{} vs {}",
@@ -176,29 +185,12 @@ fn large_offsets_keep_relative_accuracy() {
 /// Clouds spread over 1e-9 give 1e-9 times the value at unit spread, to near 1e-12.
 #[test]
 fn tiny_spreads_keep_relative_accuracy() {
-    let base: Vec<Vec<f64>> = (0..30)
-        .map(|k| vec![(k as f64 * 0.37).sin(), (k as f64 * 0.11).cos()])
-        .collect();
-    let other: Vec<Vec<f64>> = (0..25)
-        .map(|k| vec![(k as f64 * 0.53).cos(), (k as f64 * 0.29).sin()])
-        .collect();
-    let shrink = |ps: &[Vec<f64>]| -> Vec<Vec<f64>> {
-        ps.iter()
-            .map(|p| p.iter().map(|c| c * 1e-9).collect())
-            .collect()
-    };
-    let unit = emd_between(
-        &DiscreteMeasure::uniform(&base).unwrap(),
-        &DiscreteMeasure::uniform(&other).unwrap(),
-        GroundCost::Euclidean,
-    )
-    .unwrap();
-    let tiny = emd_between(
-        &DiscreteMeasure::uniform(&shrink(&base)).unwrap(),
-        &DiscreteMeasure::uniform(&shrink(&other)).unwrap(),
-        GroundCost::Euclidean,
-    )
-    .unwrap();
+    let (base, other) = two_clouds();
+    let unit = euclidean_emd(&base, &other);
+    let tiny = euclidean_emd(
+        &map_points(&base, |c| c * 1e-9),
+        &map_points(&other, |c| c * 1e-9),
+    );
     assert!((tiny.cost / (unit.cost * 1e-9) - 1.0).abs() < 1e-12);
     assert!(tiny.dual_violation <= 1e-11 * 1e-9);
 }
